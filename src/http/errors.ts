@@ -1,0 +1,50 @@
+// The one mapping from errors to HTTP responses: AppError → its status and JSON envelope;
+// anything unknown → 500 with a generic message and the request id (detail goes to the log only).
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { AppError, toAppError } from '../platform/errors.ts';
+import type { AppEnv } from './types.ts';
+
+export function errorResponse(c: Context<AppEnv>, err: AppError): Response {
+  const body: Record<string, unknown> = { error: err.message, code: err.code };
+  if (err.details?.length) body.details = err.details;
+  if (err.status >= 500) body.request_id = c.get('requestId');
+  const res = c.json(body, err.status as 400);
+  for (const [k, v] of Object.entries(err.headers ?? {})) res.headers.set(k, v);
+  return res;
+}
+
+export function onError(err: unknown, c: Context<AppEnv>): Response {
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 401 ? 'UNAUTHORIZED' : status === 404 ? 'NOT_FOUND' : 'INVALID_INPUT';
+    if (status >= 500) return onError(new Error(err.message, { cause: err }), c);
+    return errorResponse(c, new AppError(code as 'INVALID_INPUT', err.message || 'Bad request'));
+  }
+  const app = toAppError(err);
+  const log = c.get('log');
+  if (app.code === 'INTERNAL_ERROR') {
+    log?.error('unhandled error', { err: err instanceof Error ? err : String(err), path: c.req.path });
+  } else if (app.status >= 500) {
+    log?.warn('request failed', { code: app.code, message: app.message });
+  }
+  return errorResponse(c, app);
+}
+
+/** Reads a JSON body: wrong content type → 415, unparsable → 400 INVALID_JSON. */
+export async function readJson(c: Context<AppEnv>, { optional = false } = {}): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  const text = await c.req.text();
+  if (text.trim() === '') {
+    if (optional) return {};
+    throw new AppError('INVALID_JSON', 'A JSON request body is required');
+  }
+  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be sent as Content-Type: application/json');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AppError('INVALID_JSON', 'The request body is not valid JSON');
+  }
+}

@@ -1,0 +1,70 @@
+// Request id (X-Request-Id in and out), client IP resolution and the access log.
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { MiddlewareHandler } from 'hono';
+import { anonymousContext } from '../../auth/context.ts';
+import { cidrContains, formatIp, parseCidr, parseIp, unmapIp, type Cidr } from '../../net/ip.ts';
+import { newId } from '../../platform/ids.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { AppEnv } from '../types.ts';
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface ClientIpOptions {
+  trustProxy: boolean;
+  trustedProxies: string[];
+}
+
+function peerAddress(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? '';
+  } catch {
+    return '';
+  }
+}
+
+const canonical = (text: string): string | undefined => {
+  const ip = parseIp(text);
+  return ip ? formatIp(unmapIp(ip)) : undefined;
+};
+
+/**
+ * Forwarded headers are believed only when the immediate peer is a trusted proxy. Walking
+ * X-Forwarded-For from the right, the first address that is not itself a trusted proxy is the client.
+ */
+export function resolveClientIp(peer: string, headers: { xff?: string; realIp?: string }, opts: ClientIpOptions, trusted: Cidr[]): string {
+  const peerIp = canonical(peer) ?? peer;
+  const isTrusted = (addr: string): boolean => {
+    const ip = parseIp(addr);
+    return !!ip && trusted.some((c) => cidrContains(c, unmapIp(ip)));
+  };
+  if (!opts.trustProxy || !isTrusted(peerIp)) return peerIp;
+  const chain = (headers.xff ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const addr = canonical(chain[i]!);
+    if (!addr) break;
+    if (!isTrusted(addr)) return addr;
+  }
+  const real = headers.realIp ? canonical(headers.realIp) : undefined;
+  return real ?? peerIp;
+}
+
+export function requestContext(logger: Logger, opts: ClientIpOptions): MiddlewareHandler<AppEnv> {
+  const trusted = opts.trustedProxies.map((t) => parseCidr(t)).filter((c): c is Cidr => !!c);
+  return async function requestContextMiddleware(c, next) {
+    const given = c.req.header('x-request-id');
+    const requestId = given && SAFE_REQUEST_ID.test(given) ? given : newId();
+    const ip = resolveClientIp(peerAddress(c), { xff: c.req.header('x-forwarded-for'), realIp: c.req.header('x-real-ip') }, opts, trusted);
+    const log = logger.child({ request_id: requestId });
+    c.set('requestId', requestId);
+    c.set('ip', ip);
+    c.set('log', log);
+    c.set('authMethod', 'none');
+    c.set('caller', anonymousContext(requestId, ip));
+    const started = performance.now();
+    await next();
+    // c.header() after next() would rebuild the response and drop headers set by inner middleware.
+    c.res.headers.set('X-Request-Id', requestId);
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    log.debug('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms, ip });
+  };
+}

@@ -1,0 +1,253 @@
+// Configuration: environment variables (and ./.env) parsed once with zod, then passed around.
+// Nothing reads process.env at request time.
+import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const bool = (def: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return def;
+      const s = v.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(s)) return true;
+      if (['false', '0', 'no', 'off'].includes(s)) return false;
+      ctx.addIssue({ code: 'custom', message: `expects true or false, got "${v}"` });
+      return z.NEVER;
+    });
+
+const duration = (def: string, { allowZero = false } = {}) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const ms = parseDuration(v === undefined || v === '' ? def : v);
+      if (ms === undefined || (!allowZero && ms <= 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expects a ${allowZero ? '' : 'positive '}duration such as 30s, 5m or 1h30m, got "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const int = (def: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return def;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expects a whole number from ${min} to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const str = (def: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? def : v));
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T, def: T[number]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const s = v === undefined || v === '' ? def : v.trim().toLowerCase();
+      if (!(values as readonly string[]).includes(s)) {
+        ctx.addIssue({ code: 'custom', message: `expects one of ${values.join(', ')}, got "${v}"` });
+        return z.NEVER;
+      }
+      return s as T[number];
+    });
+
+const cidrList = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const out: string[] = [];
+    for (const raw of (v ?? '').split(',')) {
+      const item = raw.trim();
+      if (!item) continue;
+      const [addr, bits, extra] = item.split('/');
+      const family = isIP(addr ?? '');
+      const max = family === 6 ? 128 : 32;
+      const nbits = bits === undefined ? max : Number(bits);
+      if (!family || extra !== undefined || !Number.isInteger(nbits) || nbits < 0 || nbits > max) {
+        ctx.addIssue({ code: 'custom', message: `expects comma-separated IP addresses or CIDRs, got "${item}"` });
+        return z.NEVER;
+      }
+      out.push(`${addr}/${nbits}`);
+    }
+    return out;
+  });
+
+const listenAddr = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const s = v === undefined || v === '' ? ':8080' : v.trim();
+    const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(s);
+    const port = m ? Number(m[3]) : NaN;
+    if (!m || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `expects host:port such as :8080 or 127.0.0.1:8080, got "${v}"` });
+      return z.NEVER;
+    }
+    const host = m[1] ?? m[2] ?? '';
+    return { host: host === '' ? undefined : host, port };
+  });
+
+const hexKey = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    if (!/^[0-9a-fA-F]{64}$/.test(v.trim())) {
+      ctx.addIssue({ code: 'custom', message: 'expects 64 hexadecimal characters (32 bytes)' });
+      return z.NEVER;
+    }
+    return v.trim().toLowerCase();
+  });
+
+const EnvSchema = z.object({
+  DATA_DIR: str('./data'),
+  LISTEN_ADDR: listenAddr,
+  REQUEST_TIMEOUT: duration('30s', { allowZero: true }),
+  LOG_FORMAT: oneOf(['text', 'json'], 'text'),
+  LOG_LEVEL: oneOf(['trace', 'debug', 'info', 'warn', 'error'], 'info'),
+  TRUST_PROXY: bool(false),
+  TRUSTED_PROXIES: cidrList,
+  COOKIE_SECURE: bool(true),
+  RATE_LIMIT_ENABLED: bool(true),
+  RATE_LIMIT_REQUESTS: int(100, 1, 1_000_000),
+  RATE_LIMIT_WINDOW: duration('1m'),
+  LOGIN_RATE_LIMIT_REQUESTS: int(5, 1, 1_000_000),
+  LOGIN_RATE_LIMIT_WINDOW: duration('1m'),
+  RATE_LIMIT_STORE_TYPE: oneOf(['memory', 'valkey'], 'memory'),
+  SESSION_TTL: duration('24h'),
+  SESSION_STORE_TYPE: oneOf(['sqlite', 'valkey'], 'sqlite'),
+  VALKEY_URL: str('redis://localhost:6379/0'),
+  INITIAL_ADMIN_USERNAME: str(''),
+  INITIAL_ADMIN_PASSWORD: str(''),
+  INITIAL_ADMIN_EMAIL: str('admin@localhost'),
+  INITIAL_ADMIN_FULL_NAME: str('System Administrator'),
+  AUDIT_ENABLED: bool(false),
+  AUDIT_READS: bool(false),
+  AUDIT_RETENTION_DAYS: int(90, 1, 36_500),
+  ENCRYPTION_KEY: hexKey,
+  PASSWORD_HASH_COST: int(14, 10, 16),
+  PASSWORD_HASH_WORKERS: int(0, 0, 64),
+  PASSWORD_HASH_QUEUE: int(32, 1, 10_000),
+});
+
+export type LogFormat = 'text' | 'json';
+
+export interface Config {
+  devMode: boolean;
+  dataDir: string;
+  listen: { host?: string; port: number };
+  requestTimeoutMs: number;
+  log: { format: LogFormat; level: 'trace' | 'debug' | 'info' | 'warn' | 'error' };
+  trustProxy: boolean;
+  trustedProxies: string[];
+  cookieSecure: boolean;
+  rateLimit: {
+    enabled: boolean;
+    requests: number;
+    windowMs: number;
+    loginRequests: number;
+    loginWindowMs: number;
+    store: 'memory' | 'valkey';
+  };
+  session: { ttlMs: number; store: 'sqlite' | 'valkey' };
+  valkeyUrl: string;
+  initialAdmin: { username: string; password: string; email: string; fullName: string };
+  audit: { enabled: boolean; reads: boolean; retentionDays: number };
+  encryptionKey?: string;
+  passwords: { cost: number; workers: number; queue: number };
+}
+
+export interface ConfigOverrides {
+  devMode?: boolean;
+  dataDir?: string;
+  listenAddr?: string;
+  logLevel?: string;
+  logFormat?: string;
+}
+
+/** Reads KEY=VALUE pairs from ./.env; real environment variables win over the file. */
+export function loadEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Record<string, string | undefined> {
+  const file = `${cwd}/.env`;
+  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
+  return { ...fromFile, ...env };
+}
+
+export function parseConfig(env: Record<string, string | undefined>, overrides: ConfigOverrides = {}): Config {
+  const input: Record<string, string | undefined> = { ...env };
+  if (overrides.dataDir !== undefined) input.DATA_DIR = overrides.dataDir;
+  if (overrides.listenAddr !== undefined) input.LISTEN_ADDR = overrides.listenAddr;
+  if (overrides.logLevel !== undefined) input.LOG_LEVEL = overrides.logLevel;
+  if (overrides.logFormat !== undefined) input.LOG_FORMAT = overrides.logFormat;
+  const picked: Record<string, string | undefined> = {};
+  for (const key of Object.keys(EnvSchema.shape)) picked[key] = input[key];
+  const parsed = EnvSchema.safeParse(picked);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'config'), issue.message);
+  }
+  const e = parsed.data;
+  const devMode = overrides.devMode ?? false;
+  if (e.TRUST_PROXY && e.TRUSTED_PROXIES.length === 0) {
+    throw new ConfigError('TRUSTED_PROXIES', 'must list the proxy addresses or CIDRs when TRUST_PROXY=true');
+  }
+  if (e.INITIAL_ADMIN_USERNAME && e.INITIAL_ADMIN_PASSWORD.length < 12) {
+    throw new ConfigError('INITIAL_ADMIN_PASSWORD', 'must be at least 12 characters when INITIAL_ADMIN_USERNAME is set');
+  }
+  return {
+    devMode,
+    dataDir: e.DATA_DIR,
+    listen: e.LISTEN_ADDR,
+    requestTimeoutMs: e.REQUEST_TIMEOUT,
+    log: { format: e.LOG_FORMAT, level: e.LOG_LEVEL },
+    trustProxy: e.TRUST_PROXY,
+    trustedProxies: e.TRUSTED_PROXIES,
+    // --dev-mode turns off exactly these two and nothing else.
+    cookieSecure: devMode ? false : e.COOKIE_SECURE,
+    rateLimit: {
+      enabled: devMode ? false : e.RATE_LIMIT_ENABLED,
+      requests: e.RATE_LIMIT_REQUESTS,
+      windowMs: e.RATE_LIMIT_WINDOW,
+      loginRequests: e.LOGIN_RATE_LIMIT_REQUESTS,
+      loginWindowMs: e.LOGIN_RATE_LIMIT_WINDOW,
+      store: e.RATE_LIMIT_STORE_TYPE,
+    },
+    session: { ttlMs: e.SESSION_TTL, store: e.SESSION_STORE_TYPE },
+    valkeyUrl: e.VALKEY_URL,
+    initialAdmin: {
+      username: e.INITIAL_ADMIN_USERNAME,
+      password: e.INITIAL_ADMIN_PASSWORD,
+      email: e.INITIAL_ADMIN_EMAIL,
+      fullName: e.INITIAL_ADMIN_FULL_NAME,
+    },
+    audit: { enabled: e.AUDIT_ENABLED, reads: e.AUDIT_READS, retentionDays: e.AUDIT_RETENTION_DAYS },
+    encryptionKey: e.ENCRYPTION_KEY,
+    passwords: { cost: e.PASSWORD_HASH_COST, workers: e.PASSWORD_HASH_WORKERS, queue: e.PASSWORD_HASH_QUEUE },
+  };
+}

@@ -1,0 +1,60 @@
+// Turns a session cookie or a bearer API key into a caller context. Refusals are data
+// (a reason code) so the HTTP layer can answer with the right 401 code.
+import { eq } from 'drizzle-orm';
+import type { CallerContext } from '../../auth/context.ts';
+import { apiKeys } from '../../db/schema/index.ts';
+import { safeEqual, sha256Hex } from '../../platform/ids.ts';
+import type { ServiceEnv } from '../env.ts';
+import { findUser } from '../users/internal.ts';
+import { userContext, type RequestMeta } from './context.ts';
+
+export const API_KEY_PREFIX = 'rackd_';
+const LAST_USED_THROTTLE_MS = 60_000;
+
+export type AuthFailure = 'UNAUTHORIZED' | 'EXPIRED_KEY' | 'LEGACY_API_KEY_UNSUPPORTED';
+export type AuthResult<T> = { ok: true; ctx: CallerContext } & T | { ok: false; code: AuthFailure };
+
+export interface SessionAuth {
+  /** Set when the session slid: the cookie must be re-issued with this expiry. */
+  renewedUntil?: string;
+}
+
+export async function authenticateSession(env: ServiceEnv, token: string, meta: RequestMeta): Promise<AuthResult<SessionAuth>> {
+  if (!token || token.length > 256) return { ok: false, code: 'UNAUTHORIZED' };
+  const tokenHash = sha256Hex(token);
+  const rec = await env.sessions.get(tokenHash);
+  const now = env.clock.now();
+  if (!rec || !safeEqual(rec.tokenHash, tokenHash)) return { ok: false, code: 'UNAUTHORIZED' };
+  if (Date.parse(rec.expiresAt) <= now.getTime()) {
+    await env.sessions.delete(tokenHash);
+    return { ok: false, code: 'UNAUTHORIZED' };
+  }
+  const user = findUser(env.db, rec.userId);
+  if (!user || !user.isActive) return { ok: false, code: 'UNAUTHORIZED' };
+  const ctx = userContext(env, { kind: 'session', userId: user.id, username: user.username, sessionHash: tokenHash }, meta);
+  // Sliding expiry, written at most once a minute per session.
+  const ttl = env.config.session.ttlMs;
+  const remaining = Date.parse(rec.expiresAt) - now.getTime();
+  if (ttl - remaining > Math.min(60_000, ttl / 10)) {
+    const renewedUntil = new Date(now.getTime() + ttl).toISOString();
+    await env.sessions.extend(tokenHash, renewedUntil);
+    return { ok: true, ctx, renewedUntil };
+  }
+  return { ok: true, ctx };
+}
+
+export function authenticateApiKey(env: ServiceEnv, key: string, meta: RequestMeta): AuthResult<object> {
+  if (!key.startsWith(API_KEY_PREFIX) || key.length > 256) return { ok: false, code: 'UNAUTHORIZED' };
+  const keyHash = sha256Hex(key);
+  const row = env.db.select().from(apiKeys).where(eq(apiKeys.keyHash, keyHash)).get();
+  if (!row || !safeEqual(row.keyHash, keyHash)) return { ok: false, code: 'UNAUTHORIZED' };
+  const now = env.clock.now();
+  if (row.expiresAt && Date.parse(row.expiresAt) <= now.getTime()) return { ok: false, code: 'EXPIRED_KEY' };
+  if (!row.userId) return { ok: false, code: 'LEGACY_API_KEY_UNSUPPORTED' };
+  const user = findUser(env.db, row.userId);
+  if (!user || !user.isActive) return { ok: false, code: 'UNAUTHORIZED' };
+  if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) > LAST_USED_THROTTLE_MS) {
+    env.db.update(apiKeys).set({ lastUsedAt: now.toISOString() }).where(eq(apiKeys.id, row.id)).run();
+  }
+  return { ok: true, ctx: userContext(env, { kind: 'api_key', userId: user.id, username: user.username, keyId: row.id }, meta) };
+}

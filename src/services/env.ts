@@ -1,0 +1,18 @@
+// What every service verb runs with: process-wide dependencies, built once at start-up.
+import type { PasswordHasher } from '../auth/passwords.ts';
+import type { SessionStore } from '../auth/session-store.ts';
+import type { Db } from '../db/client.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Config } from '../platform/config.ts';
+import type { KeyMaterial } from '../platform/keys.ts';
+import type { Logger } from '../platform/logger.ts';
+
+export interface ServiceEnv {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  passwords: PasswordHasher;
+  sessions: SessionStore;
+  keys: KeyMaterial;
+}

@@ -1,0 +1,54 @@
+import { eq } from 'drizzle-orm';
+import { CreateUserInputSchema, type User } from '../../../schemas/users.ts';
+import { requireAdmin, requirePermission, type CallerContext } from '../../auth/context.ts';
+import { roles, userRoles, users } from '../../db/schema/index.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { audited } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { findUserByUsername, rolesOfUser, toUser } from './internal.ts';
+import { assertPasswordPolicy } from './password-policy.ts';
+
+export async function createUser(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<User> {
+  return audited(env, ctx, { action: 'user.create', resource: 'user' }, async (audit) => {
+    requirePermission(ctx, 'user:create');
+    const input = CreateUserInputSchema.parse(raw);
+    assertPasswordPolicy(input.password);
+    if (input.is_admin) requireAdmin(ctx, 'create administrators');
+    if (input.role_id) {
+      const role = env.db.select().from(roles).where(eq(roles.id, input.role_id)).get();
+      if (!role) throw notFound('Role', input.role_id);
+      if (role.isSystem && role.name === 'admin') requireAdmin(ctx, 'grant the admin role');
+    }
+    if (findUserByUsername(env.db, input.username)) {
+      throw new AppError('ALREADY_EXISTS', `A user named ${input.username} already exists`);
+    }
+    const passwordHash = await env.passwords.hash(input.password);
+    const now = env.clock.now().toISOString();
+    const id = newId();
+    return env.db.transaction(
+      (tx) => {
+        tx.insert(users)
+          .values({
+            id,
+            username: input.username,
+            email: input.email,
+            fullName: input.full_name ?? '',
+            passwordHash,
+            isActive: true,
+            isAdmin: input.is_admin ?? false,
+            passwordChangedAt: now,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .run();
+        if (input.role_id) tx.insert(userRoles).values({ userId: id, roleId: input.role_id, createdAt: now }).run();
+        const row = tx.select().from(users).where(eq(users.id, id)).get()!;
+        const user = toUser(row, rolesOfUser(tx, id));
+        audit.record(tx, { resourceId: id, after: user });
+        return user;
+      },
+      { behavior: 'immediate' },
+    );
+  });
+}
