@@ -68,12 +68,21 @@ export const ListUsersInputSchema = z
     offset: z.coerce.number().int().min(0).default(0),
   })
   .strict();
+export type ListUsersInput = z.infer<typeof ListUsersInputSchema>;
 
 export const ChangePasswordInputSchema = z
-  .object({ old_password: z.string().optional(), new_password: Password })
+  .object({
+    old_password: z.string().max(1024).optional().describe('The current password; required when changing your own'),
+    new_password: Password,
+  })
   .strict();
+export type ChangePasswordInput = z.infer<typeof ChangePasswordInputSchema>;
 export const ResetPasswordInputSchema = z.object({ new_password: Password }).strict();
-export const RoleGrantInputSchema = z.object({ user_id: IdSchema, role_id: IdSchema }).strict();
+export type ResetPasswordInput = z.infer<typeof ResetPasswordInputSchema>;
+export const RoleGrantInputSchema = z
+  .object({ user_id: IdSchema.describe('The user'), role_id: IdSchema.describe('The role to grant or revoke') })
+  .strict();
+export type RoleGrantInput = z.infer<typeof RoleGrantInputSchema>;
 
 export const LoginInputSchema = z
   .object({ username: z.string().max(256), password: z.string().max(1024) })

@@ -1,15 +1,17 @@
 // Turns a session cookie or a bearer API key into a caller context. Refusals are data
 // (a reason code) so the HTTP layer can answer with the right 401 code.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { CallerContext } from '../../auth/context.ts';
 import { apiKeys } from '../../db/schema/index.ts';
 import { safeEqual, sha256Hex } from '../../platform/ids.ts';
 import type { ServiceEnv } from '../env.ts';
-import { findUser } from '../users/internal.ts';
+import { findUser, perDb } from '../users/internal.ts';
 import { userContext, type RequestMeta } from './context.ts';
 
 export const API_KEY_PREFIX = 'rackd_';
 const LAST_USED_THROTTLE_MS = 60_000;
+// Prepared once: this lookup runs on every API-key request (bench/auth-me).
+const apiKeyByHash = perDb((db) => db.select().from(apiKeys).where(eq(apiKeys.keyHash, sql.placeholder('keyHash'))).prepare());
 
 export type AuthFailure = 'UNAUTHORIZED' | 'EXPIRED_KEY' | 'LEGACY_API_KEY_UNSUPPORTED';
 export type AuthResult<T> = { ok: true; ctx: CallerContext } & T | { ok: false; code: AuthFailure };
@@ -25,12 +27,19 @@ export async function authenticateSession(env: ServiceEnv, token: string, meta: 
   const rec = await env.sessions.get(tokenHash);
   const now = env.clock.now();
   if (!rec || !safeEqual(rec.tokenHash, tokenHash)) return { ok: false, code: 'UNAUTHORIZED' };
-  if (Date.parse(rec.expiresAt) <= now.getTime()) {
+  // `!(x > now)` so that an unparsable expiry fails closed instead of never expiring.
+  if (!(Date.parse(rec.expiresAt) > now.getTime())) {
     await env.sessions.delete(tokenHash);
     return { ok: false, code: 'UNAUTHORIZED' };
   }
   const user = findUser(env.db, rec.userId);
   if (!user || !user.isActive) return { ok: false, code: 'UNAUTHORIZED' };
+  // A login racing a password change could create its session after the change deleted the
+  // user's sessions; a session older than the password is never valid.
+  if (user.passwordChangedAt && rec.createdAt < user.passwordChangedAt) {
+    await env.sessions.delete(tokenHash);
+    return { ok: false, code: 'UNAUTHORIZED' };
+  }
   const ctx = userContext(env, { kind: 'session', userId: user.id, username: user.username, sessionHash: tokenHash }, meta);
   // Sliding expiry, written at most once a minute per session.
   const ttl = env.config.session.ttlMs;
@@ -44,12 +53,14 @@ export async function authenticateSession(env: ServiceEnv, token: string, meta: 
 }
 
 export function authenticateApiKey(env: ServiceEnv, key: string, meta: RequestMeta): AuthResult<object> {
-  if (!key.startsWith(API_KEY_PREFIX) || key.length > 256) return { ok: false, code: 'UNAUTHORIZED' };
+  // No prefix check: a legacy key may predate the `rackd_` prefix, and it must still be looked up
+  // so that it is refused with LEGACY_API_KEY_UNSUPPORTED rather than a bare UNAUTHORIZED.
+  if (!key || key.length > 256) return { ok: false, code: 'UNAUTHORIZED' };
   const keyHash = sha256Hex(key);
-  const row = env.db.select().from(apiKeys).where(eq(apiKeys.keyHash, keyHash)).get();
+  const row = apiKeyByHash(env.db).get({ keyHash });
   if (!row || !safeEqual(row.keyHash, keyHash)) return { ok: false, code: 'UNAUTHORIZED' };
   const now = env.clock.now();
-  if (row.expiresAt && Date.parse(row.expiresAt) <= now.getTime()) return { ok: false, code: 'EXPIRED_KEY' };
+  if (row.expiresAt !== null && !(Date.parse(row.expiresAt) > now.getTime())) return { ok: false, code: 'EXPIRED_KEY' };
   if (!row.userId) return { ok: false, code: 'LEGACY_API_KEY_UNSUPPORTED' };
   const user = findUser(env.db, row.userId);
   if (!user || !user.isActive) return { ok: false, code: 'UNAUTHORIZED' };

@@ -1,7 +1,7 @@
 // Builds the caller context of an authenticated user: effective permissions computed once.
 import type { Actor, CallerContext, Source } from '../../auth/context.ts';
 import type { ServiceEnv } from '../env.ts';
-import { hasAdminRole, permissionsOfUser } from '../users/internal.ts';
+import { accessOfUser } from '../users/internal.ts';
 
 export interface RequestMeta {
   requestId: string;
@@ -15,8 +15,9 @@ export function userContext(
   meta: RequestMeta,
   scopes?: ReadonlySet<string>,
 ): CallerContext {
-  let permissions = new Set(permissionsOfUser(env.db, actor.userId));
+  const access = accessOfUser(env.db, actor.userId);
+  // A Set of its own per context: the cached list is shared between requests, the set is not.
   // An OAuth token acts with the user's permissions intersected with its scopes.
-  if (scopes) permissions = new Set([...permissions].filter((p) => scopes.has(p)));
-  return { actor, permissions, isAdmin: hasAdminRole(env.db, actor.userId), ...meta };
+  const permissions = new Set(scopes ? access.permissions.filter((p) => scopes.has(p)) : access.permissions);
+  return { actor, permissions, isAdmin: access.isAdmin, ...meta };
 }

@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { assertCanHandOut, permissionsOfRole } from '../roles/internal.ts';
 import { findUserByUsername, rolesOfUser, toUser } from './internal.ts';
 import { assertPasswordPolicy } from './password-policy.ts';
 
@@ -18,7 +19,10 @@ export async function createUser(env: ServiceEnv, ctx: CallerContext, raw: unkno
     if (input.role_id) {
       const role = env.db.select().from(roles).where(eq(roles.id, input.role_id)).get();
       if (!role) throw notFound('Role', input.role_id);
-      if (role.isSystem && role.name === 'admin') requireAdmin(ctx, 'grant the admin role');
+      // Same rules as granting a role: system roles are admin-only, and nobody hands out
+      // permissions they do not hold themselves.
+      if (role.isSystem) requireAdmin(ctx, 'grant system roles');
+      assertCanHandOut(ctx, permissionsOfRole(env.db, role.id).map((p) => p.name), 'create a user with a role');
     }
     if (findUserByUsername(env.db, input.username)) {
       throw new AppError('ALREADY_EXISTS', `A user named ${input.username} already exists`);

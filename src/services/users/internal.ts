@@ -1,7 +1,8 @@
 // Shared helpers of the user and role verbs: row mapping, lookups, effective permissions.
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { DbOrTx } from '../../db/client.ts';
-import { roles, userRoles, users } from '../../db/schema/index.ts';
+import { permissions, rolePermissions, roles, userRoles, users } from '../../db/schema/index.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { CurrentUser, User } from '../../../schemas/users.ts';
 
@@ -25,8 +26,25 @@ export function toUser(row: UserRow, roleRows?: RoleRow[]): User {
   };
 }
 
+/**
+ * Memoises a prepared statement per database handle. Every authenticated request runs the lookups
+ * below; building the drizzle query and preparing its SQL each time cost several times more than
+ * executing it (bench/auth-me). A transaction handle gets its own short-lived entry; either way the
+ * statement runs on the one better-sqlite3 connection, so it sees the transaction's writes.
+ */
+export function perDb<T>(build: (db: DbOrTx) => T): (db: DbOrTx) => T {
+  const cache = new WeakMap<DbOrTx, T>();
+  return (db) => {
+    let prepared = cache.get(db);
+    if (prepared === undefined) cache.set(db, (prepared = build(db)));
+    return prepared;
+  };
+}
+
+const userById = perDb((db) => db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare());
+
 export function findUser(db: DbOrTx, id: string): UserRow | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+  return userById(db).get({ id });
 }
 
 export function getUserOrThrow(db: DbOrTx, id: string): UserRow {
@@ -43,29 +61,111 @@ export function findUserByUsername(db: DbOrTx, username: string): UserRow | unde
     .get();
 }
 
-export function rolesOfUser(db: DbOrTx, userId: string): RoleRow[] {
-  return db
-    .select({ role: roles })
+const rolesByUser = perDb((db) =>
+  db
+    .select()
     .from(userRoles)
     .innerJoin(roles, eq(userRoles.roleId, roles.id))
-    .where(eq(userRoles.userId, userId))
+    .where(eq(userRoles.userId, sql.placeholder('userId')))
     .orderBy(roles.name)
-    .all()
-    .map((r) => r.role);
+    .prepare(),
+);
+
+export function rolesOfUser(db: DbOrTx, userId: string): RoleRow[] {
+  return rolesByUser(db)
+    .all({ userId })
+    .map((r) => r.roles);
 }
+
+const permissionNamesByUser = perDb((db) =>
+  db
+    .selectDistinct({ name: permissions.name })
+    .from(userRoles)
+    .innerJoin(rolePermissions, eq(rolePermissions.roleId, userRoles.roleId))
+    .innerJoin(permissions, eq(permissions.id, rolePermissions.permissionId))
+    .where(eq(userRoles.userId, sql.placeholder('userId')))
+    .orderBy(permissions.name)
+    .prepare(),
+);
 
 /** Effective permission names of a user: the union of their roles' grants. */
 export function permissionsOfUser(db: DbOrTx, userId: string): string[] {
-  const rows = db.all<{ name: string }>(sql`
-    SELECT DISTINCT p.name AS name FROM user_roles ur
-    JOIN role_permissions rp ON rp.role_id = ur.role_id
-    JOIN permissions p ON p.id = rp.permission_id
-    WHERE ur.user_id = ${userId} ORDER BY p.name`);
-  return rows.map((r) => r.name);
+  return permissionNamesByUser(db)
+    .all({ userId })
+    .map((r) => r.name);
 }
 
+const adminRoleOfUser = perDb((db) =>
+  db
+    .select({ one: sql<number>`1` })
+    .from(userRoles)
+    .innerJoin(roles, eq(userRoles.roleId, roles.id))
+    .where(and(eq(userRoles.userId, sql.placeholder('userId')), eq(roles.isSystem, true), eq(roles.name, 'admin')))
+    .limit(1)
+    .prepare(),
+);
+
+/** Holds the built-in admin role (the system role named exactly `admin`). */
 export function hasAdminRole(db: DbOrTx, userId: string): boolean {
-  return rolesOfUser(db, userId).some((r) => r.isSystem && r.name === 'admin');
+  return adminRoleOfUser(db).get({ userId }) !== undefined;
+}
+
+export interface UserAccess {
+  /** Sorted, distinct permission names granted by the user's roles (frozen: the list is shared). */
+  readonly permissions: readonly string[];
+  readonly isAdmin: boolean;
+}
+
+interface AccessCache {
+  readChanges: Database.Statement;
+  readDataVersion: Database.Statement;
+  changes: number;
+  dataVersion: number;
+  byUser: Map<string, UserAccess>;
+}
+
+const MAX_CACHED_USERS = 10_000;
+const accessCaches = new WeakMap<Database.Database, AccessCache>();
+
+const loadAccess = (db: DbOrTx, userId: string): UserAccess => ({
+  permissions: Object.freeze(permissionsOfUser(db, userId)),
+  isAdmin: hasAdminRole(db, userId),
+});
+
+/**
+ * A user's effective permissions and admin flag, which every authenticated request needs.
+ * Joining the grants cost more than the rest of GET /api/auth/me together (bench/auth-me), so
+ * the answer is cached per connection and the whole cache is dropped whenever the database may
+ * have changed: total_changes() moves with every row this connection writes (even in a
+ * transaction later rolled back), PRAGMA data_version with every commit by another connection
+ * (another rackd process, the offline CLI). No write, of any table, can leave a stale answer.
+ * Inside a transaction the rows read may be uncommitted, so nothing is cached or served there.
+ */
+export function accessOfUser(db: DbOrTx, userId: string): UserAccess {
+  const client = '$client' in db ? db.$client : undefined;
+  if (!client || client.inTransaction) return loadAccess(db, userId);
+  let cache = accessCaches.get(client);
+  if (!cache) {
+    cache = {
+      readChanges: client.prepare('SELECT total_changes()').pluck(),
+      readDataVersion: client.prepare('PRAGMA data_version').pluck(),
+      changes: -1,
+      dataVersion: -1,
+      byUser: new Map(),
+    };
+    accessCaches.set(client, cache);
+  }
+  // The version is read before the grants: a commit landing in between costs a reload, never staleness.
+  const c = cache.readChanges.get() as number;
+  const v = cache.readDataVersion.get() as number;
+  if (c !== cache.changes || v !== cache.dataVersion || cache.byUser.size >= MAX_CACHED_USERS) {
+    cache.byUser.clear();
+    cache.changes = c;
+    cache.dataVersion = v;
+  }
+  let access = cache.byUser.get(userId);
+  if (!access) cache.byUser.set(userId, (access = loadAccess(db, userId)));
+  return access;
 }
 
 export function toCurrentUser(db: DbOrTx, row: UserRow): CurrentUser {

@@ -1,0 +1,24 @@
+import { eq } from 'drizzle-orm';
+import { requirePermission, type CallerContext } from '../../auth/context.ts';
+import { roles } from '../../db/schema/index.ts';
+import { AppError } from '../../platform/errors.ts';
+import { audited } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { getRoleOrThrow, permissionsOfRole, toRole } from './internal.ts';
+
+/** Deletes a custom role; its grants to users and its permission links cascade (FK). */
+export async function deleteRole(env: ServiceEnv, ctx: CallerContext, id: string): Promise<void> {
+  return audited(env, ctx, { action: 'role.delete', resource: 'role', resourceId: id }, (audit) => {
+    requirePermission(ctx, 'role:delete');
+    env.db.transaction(
+      (tx) => {
+        const row = getRoleOrThrow(tx, id);
+        if (row.isSystem) throw new AppError('SYSTEM_ROLE', `${row.name} is a built-in system role and cannot be deleted`);
+        const perms = permissionsOfRole(tx, id).map((p) => p.name);
+        tx.delete(roles).where(eq(roles.id, id)).run();
+        audit.record(tx, { resourceId: id, before: { ...toRole(row), permissions: perms } });
+      },
+      { behavior: 'immediate' },
+    );
+  });
+}

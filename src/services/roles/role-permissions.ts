@@ -1,0 +1,14 @@
+import type { RolePermissions } from '../../../schemas/roles.ts';
+import { requirePermission, type CallerContext } from '../../auth/context.ts';
+import { audited } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { getRoleOrThrow, permissionsOfRole, toPermission, toRole } from './internal.ts';
+
+/** Rackd's `{role, permissions}` shape for GET /api/roles/{id}/permissions. */
+export async function getRolePermissions(env: ServiceEnv, ctx: CallerContext, id: string): Promise<RolePermissions> {
+  return audited(env, ctx, { action: 'role.read', resource: 'role', resourceId: id, read: true }, () => {
+    requirePermission(ctx, 'role:read');
+    const row = getRoleOrThrow(env.db, id);
+    return { role: toRole(row), permissions: permissionsOfRole(env.db, id).map(toPermission) };
+  });
+}

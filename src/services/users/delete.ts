@@ -1,0 +1,31 @@
+import { eq } from 'drizzle-orm';
+import { requirePermission, userIdOf, type CallerContext } from '../../auth/context.ts';
+import { users } from '../../db/schema/index.ts';
+import { AppError } from '../../platform/errors.ts';
+import { audited } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { assertNotLastAdmin, requireAdminForTarget } from './guards.ts';
+import { getUserOrThrow, rolesOfUser, toUser } from './internal.ts';
+
+/**
+ * Deletes a user. Role grants, SQLite sessions and API keys cascade by foreign key; sessions in
+ * a Valkey store are not rows, so they are deleted explicitly after the commit.
+ */
+export async function deleteUser(env: ServiceEnv, ctx: CallerContext, id: string): Promise<void> {
+  return audited(env, ctx, { action: 'user.delete', resource: 'user', resourceId: id }, async (audit) => {
+    requirePermission(ctx, 'user:delete');
+    if (id === userIdOf(ctx)) throw new AppError('CANNOT_DELETE_SELF', 'You cannot delete your own account');
+    env.db.transaction(
+      (tx) => {
+        const row = getUserOrThrow(tx, id);
+        requireAdminForTarget(tx, ctx, row, 'delete administrator accounts');
+        assertNotLastAdmin(tx, row);
+        const before = toUser(row, rolesOfUser(tx, id));
+        tx.delete(users).where(eq(users.id, id)).run();
+        audit.record(tx, { resourceId: id, before });
+      },
+      { behavior: 'immediate' },
+    );
+    await env.sessions.deleteForUser(id);
+  });
+}

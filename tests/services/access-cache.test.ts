@@ -1,0 +1,88 @@
+// The per-connection cache of effective permissions (users/internal.ts accessOfUser) must never
+// answer with stale grants: every write on this connection, every commit by another connection
+// and every rolled-back transaction has to be seen by the very next request.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { and, eq } from 'drizzle-orm';
+import { DB_FILE, openDatabase } from '../../src/db/client.ts';
+import { permissions, rolePermissions, roles, userRoles } from '../../src/db/schema/index.ts';
+import { userContext } from '../../src/services/auth/context.ts';
+import { createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
+
+describe('effective-permission cache', () => {
+  let s: TestServer;
+  let u: TestUser;
+  let adminRoleId: string;
+  const meta = { requestId: 'test', ip: '127.0.0.1', source: 'api' as const };
+  const me = async (): Promise<string[]> => {
+    const res = await s.api.get('/api/auth/me', { token: u.key });
+    assert.equal(res.status, 200);
+    return res.body.permissions;
+  };
+  const ctx = () => userContext(s.env, { kind: 'api_key', userId: u.id, username: u.username, keyId: 'k' }, meta);
+
+  before(async () => {
+    s = await startTestServer();
+    u = await createTestUser(s.env, ['viewer']);
+    adminRoleId = s.env.db.select().from(roles).where(eq(roles.name, 'admin')).get()!.id;
+  });
+  after(() => s.stop());
+
+  it('sees a role granted and revoked on this connection at the next request', async () => {
+    assert.ok(!(await me()).includes('user:create'));
+    assert.ok(!(await me()).includes('user:create'), 'a cached answer stays correct');
+    s.env.db.insert(userRoles).values({ userId: u.id, roleId: adminRoleId, createdAt: new Date().toISOString() }).run();
+    assert.ok((await me()).includes('user:create'));
+    assert.equal(ctx().isAdmin, true);
+    s.env.db.delete(userRoles).where(and(eq(userRoles.userId, u.id), eq(userRoles.roleId, adminRoleId))).run();
+    assert.ok(!(await me()).includes('user:create'));
+    assert.equal(ctx().isAdmin, false);
+  });
+
+  it('sees a grant removed from a role at the next request', async () => {
+    const viewer = s.env.db.select().from(roles).where(eq(roles.name, 'viewer')).get()!;
+    const [granted] = (await me()).filter((p) => p.endsWith(':read'));
+    assert.ok(granted, 'the viewer role grants some :read permission');
+    const perm = s.env.db.select().from(permissions).where(eq(permissions.name, granted!)).get()!;
+    s.env.db.delete(rolePermissions).where(and(eq(rolePermissions.roleId, viewer.id), eq(rolePermissions.permissionId, perm.id))).run();
+    assert.ok(!(await me()).includes(granted!));
+    s.env.db.insert(rolePermissions).values({ roleId: viewer.id, permissionId: perm.id }).run();
+    assert.ok((await me()).includes(granted!));
+  });
+
+  it('sees a commit made by another connection (another process, the offline CLI)', async () => {
+    assert.ok(!(await me()).includes('user:create'));
+    const other = openDatabase(join(s.dataDir, DB_FILE));
+    try {
+      other.insert(userRoles).values({ userId: u.id, roleId: adminRoleId, createdAt: new Date().toISOString() }).run();
+      assert.ok((await me()).includes('user:create'));
+      other.delete(userRoles).where(and(eq(userRoles.userId, u.id), eq(userRoles.roleId, adminRoleId))).run();
+      assert.ok(!(await me()).includes('user:create'));
+    } finally {
+      other.$client.close();
+    }
+  });
+
+  it('never serves grants from a rolled-back transaction', () => {
+    assert.equal(ctx().permissions.has('user:create'), false);
+    assert.throws(
+      () =>
+        s.env.db.transaction((tx) => {
+          tx.insert(userRoles).values({ userId: u.id, roleId: adminRoleId, createdAt: new Date().toISOString() }).run();
+          // Read inside the transaction through the root handle, as a verb might.
+          assert.equal(ctx().permissions.has('user:create'), true);
+          throw new Error('roll back');
+        }),
+      /roll back/,
+    );
+    assert.equal(ctx().permissions.has('user:create'), false);
+    assert.equal(ctx().isAdmin, false);
+  });
+
+  it('gives every context a permission set of its own', () => {
+    const a = ctx();
+    (a.permissions as Set<string>).add('user:create');
+    assert.equal(ctx().permissions.has('user:create'), false);
+  });
+});
