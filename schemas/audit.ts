@@ -36,3 +36,7 @@ export const ListAuditInputSchema = AuditFilterSchema.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 }).strict();
+
+export const ExportAuditInputSchema = AuditFilterSchema.extend({
+  format: z.enum(['csv', 'json']).default('csv').describe('csv (default) or json'),
+}).strict();
