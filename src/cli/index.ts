@@ -8,6 +8,22 @@ type Command = { run: (args: string[]) => Promise<number>; help: string; summary
 
 const commands: Record<string, () => Promise<Command>> = {
   server: async () => ({ run: serverCommand, help: serverHelp, summary: 'run the HTTP/MCP server' }),
+  user: async () => {
+    const m = await import('./user.ts');
+    return { run: m.userCommand, help: m.userHelp, summary: 'create users and reset passwords offline' };
+  },
+  migrate: async () => {
+    const m = await import('./migrate.ts');
+    return { run: m.migrateCommand, help: m.migrateHelp, summary: 'show or apply database migrations' };
+  },
+  backup: async () => {
+    const m = await import('./backup.ts');
+    return { run: m.backupCommand, help: m.backupHelp, summary: 'write an online-consistent copy of the database' };
+  },
+  restore: async () => {
+    const m = await import('./restore.ts');
+    return { run: m.restoreCommand, help: m.restoreHelp, summary: 'replace the database with a backup' };
+  },
 };
 
 export function registerCommand(name: string, load: () => Promise<Command>): void {
