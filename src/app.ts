@@ -1,21 +1,23 @@
 // createApp(deps): composes every surface. No logic lives here.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { timeout } from 'hono/timeout';
 import type { RateLimitStore } from './auth/rate-limit-store.ts';
 import { AppError } from './platform/errors.ts';
 import { errorResponse, onError } from './http/errors.ts';
 import { healthRoutes, type ReadinessCheck } from './http/health.ts';
 import { authenticate } from './http/middleware/authenticate.ts';
+import { closeUnreadBodies, MAX_BODY_BYTES, maxBody, requestTimeout } from './http/middleware/limits.ts';
 import { rateLimit } from './http/middleware/rate-limit.ts';
 import { requestContext } from './http/middleware/request-context.ts';
 import { securityHeaders } from './http/middleware/security-headers.ts';
 import { apiKeyRoutes } from './http/rest/api-keys.ts';
+import { auditRoutes } from './http/rest/audit.ts';
 import { authRoutes } from './http/rest/auth.ts';
+import { permissionRoutes, roleRoutes } from './http/rest/roles.ts';
+import { userRoutes } from './http/rest/users.ts';
 import type { AppEnv } from './http/types.ts';
 import type { ServiceEnv } from './services/env.ts';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES };
 
 export interface AppDeps {
   env: ServiceEnv;
@@ -32,25 +34,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.use('*', requestContext(env.logger, { trustProxy: config.trustProxy, trustedProxies: config.trustedProxies }));
   app.use('*', securityHeaders());
-  if (config.requestTimeoutMs > 0) {
-    app.use(
-      '*',
-      timeout(config.requestTimeoutMs, () => new AppError('REQUEST_TIMEOUT', 'Request timeout') as never),
-    );
-  }
+  app.use('*', closeUnreadBodies());
+  if (config.requestTimeoutMs > 0) app.use('*', requestTimeout(config.requestTimeoutMs));
   app.use('*', rateLimit(deps.rateLimitStore, config.rateLimit));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c as never, new AppError('PAYLOAD_TOO_LARGE', 'Request body exceeds 1 MiB')),
-    }),
-  );
+  app.use('*', maxBody(MAX_BODY_BYTES));
 
   app.route('/', healthRoutes(deps.readiness));
 
   app.use('/api/*', authenticate(env, { publicPaths: new Set(['/api/auth/login']) }));
   app.route('/api/auth', authRoutes(env));
   app.route('/api/keys', apiKeyRoutes(env));
+  app.route('/api/users', userRoutes(env));
+  app.route('/api/roles', roleRoutes(env));
+  app.route('/api/permissions', permissionRoutes(env));
+  app.route('/api/audit', auditRoutes(env));
   return app;
 }

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { passwordPolicyError } from '../auth/passwords.ts';
 import { parseDuration } from './duration.ts';
 
 export class ConfigError extends Error {
@@ -217,8 +218,11 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   if (e.TRUST_PROXY && e.TRUSTED_PROXIES.length === 0) {
     throw new ConfigError('TRUSTED_PROXIES', 'must list the proxy addresses or CIDRs when TRUST_PROXY=true');
   }
-  if (e.INITIAL_ADMIN_USERNAME && e.INITIAL_ADMIN_PASSWORD.length < 12) {
-    throw new ConfigError('INITIAL_ADMIN_PASSWORD', 'must be at least 12 characters when INITIAL_ADMIN_USERNAME is set');
+  // The same policy as every other path that sets a password, checked here so that start-up
+  // names the variable instead of failing later inside the bootstrap.
+  const adminPasswordProblem = e.INITIAL_ADMIN_USERNAME ? passwordPolicyError(e.INITIAL_ADMIN_PASSWORD) : undefined;
+  if (adminPasswordProblem) {
+    throw new ConfigError('INITIAL_ADMIN_PASSWORD', `${adminPasswordProblem} when INITIAL_ADMIN_USERNAME is set`);
   }
   return {
     devMode,

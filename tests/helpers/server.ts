@@ -174,7 +174,10 @@ export async function spawnServer(env: Record<string, string>, args: string[] = 
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${out}`));
+    }, 30_000);
     const onData = () => {
       const m = /"msg":"rackd listening".*?"url":"([^"]+)"/.exec(out);
       if (m) {

@@ -54,13 +54,16 @@ export interface AuthenticateOptions {
   source?: Source;
   /** Tried before API keys, e.g. the OAuth access-token verifier. */
   bearerVerifiers?: BearerVerifier[];
+  /** WWW-Authenticate value of a 401, e.g. /mcp's with resource_metadata; `error` set for a bad token. */
+  challenge?: (error?: 'invalid_token') => string;
 }
 
 export function authenticate(env: ServiceEnv, opts: AuthenticateOptions = {}): MiddlewareHandler<AppEnv> {
   const source = opts.source ?? 'api';
   const unauthorized = (c: Context<AppEnv>, code: AuthFailure = 'UNAUTHORIZED') => {
     const res = errorResponse(c, new AppError(code, MESSAGES[code]));
-    res.headers.set('WWW-Authenticate', code === 'UNAUTHORIZED' ? 'Bearer realm="rackd"' : 'Bearer realm="rackd", error="invalid_token"');
+    const challenge = opts.challenge ?? ((error) => (error ? `Bearer realm="rackd", error="${error}"` : 'Bearer realm="rackd"'));
+    res.headers.set('WWW-Authenticate', challenge(code === 'UNAUTHORIZED' ? undefined : 'invalid_token'));
     return res;
   };
   return async function authenticateMiddleware(c, next) {
@@ -97,8 +100,10 @@ export function authenticate(env: ServiceEnv, opts: AuthenticateOptions = {}): M
     c.set('caller', r.ctx);
     c.set('authMethod', 'session');
     await next();
-    // Sliding expiry: re-issue the cookie so the browser keeps it as long as the server does.
-    if (r.renewedUntil) {
+    // Sliding expiry: re-issue the cookie so the browser keeps it as long as the server does —
+    // unless the route already set it (logout clears it; a re-issue would resurrect it).
+    const routeSetCookie = c.res.headers.getSetCookie().some((v) => v.startsWith(`${SESSION_COOKIE}=`));
+    if (r.renewedUntil && !routeSetCookie) {
       c.res.headers.append('Set-Cookie', serialize(SESSION_COOKIE, cookie, sessionCookieOptions(r.renewedUntil, env.config.cookieSecure)));
     }
   };

@@ -2,6 +2,7 @@
 // budget for login and the other sensitive routes. Headers on every response; 429 + Retry-After.
 import type { Context, MiddlewareHandler } from 'hono';
 import type { RateLimitHit, RateLimitStore } from '../../auth/rate-limit-store.ts';
+import { formatCidr, maskOf, parseIp } from '../../net/ip.ts';
 import { AppError } from '../../platform/errors.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppEnv } from '../types.ts';
@@ -30,6 +31,14 @@ export const isSensitive = (method: string, path: string): boolean =>
 
 const EXEMPT = new Set(['/healthz', '/readyz']);
 
+/** IPv6 clients usually hold a whole /64, so they share one budget per /64. */
+export function rateLimitKey(ip: string): string {
+  const parsed = parseIp(ip);
+  if (!parsed) return ip || 'unknown';
+  if (parsed.family === 4) return ip;
+  return `${formatCidr({ family: 6, network: parsed.value & maskOf(6, 64), prefix: 64 })}`;
+}
+
 function setHeaders(c: Context<AppEnv>, limit: number, hit: RateLimitHit): void {
   const h = c.res.headers;
   h.set('X-RateLimit-Limit', String(limit));
@@ -50,7 +59,7 @@ function tooMany(c: Context<AppEnv>, code: 'RATE_LIMIT_EXCEEDED' | 'LOGIN_RATE_L
 export function rateLimit(store: RateLimitStore, opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
   return async function rateLimitMiddleware(c, next) {
     if (EXEMPT.has(c.req.path)) return next();
-    const ip = c.get('ip') || 'unknown';
+    const ip = rateLimitKey(c.get('ip'));
     let general: RateLimitHit | undefined;
     if (opts.enabled) {
       general = await store.hit(`g:${ip}`, opts.windowMs);

@@ -30,6 +30,9 @@ const canonical = (text: string): string | undefined => {
 /**
  * Forwarded headers are believed only when the immediate peer is a trusted proxy. Walking
  * X-Forwarded-For from the right, the first address that is not itself a trusted proxy is the client.
+ * An unparsable hop ends the walk at the last address a trusted proxy vouched for: whatever lies to
+ * its left was written by someone we do not trust. X-Real-IP is used only when there is no
+ * X-Forwarded-For at all, so a client cannot pick it by sending a malformed chain.
  */
 export function resolveClientIp(peer: string, headers: { xff?: string; realIp?: string }, opts: ClientIpOptions, trusted: Cidr[]): string {
   const peerIp = canonical(peer) ?? peer;
@@ -39,13 +42,16 @@ export function resolveClientIp(peer: string, headers: { xff?: string; realIp?: 
   };
   if (!opts.trustProxy || !isTrusted(peerIp)) return peerIp;
   const chain = (headers.xff ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (chain.length === 0) return (headers.realIp ? canonical(headers.realIp) : undefined) ?? peerIp;
+  let vouched = peerIp;
   for (let i = chain.length - 1; i >= 0; i--) {
     const addr = canonical(chain[i]!);
-    if (!addr) break;
+    if (!addr) return vouched;
     if (!isTrusted(addr)) return addr;
+    vouched = addr;
   }
-  const real = headers.realIp ? canonical(headers.realIp) : undefined;
-  return real ?? peerIp;
+  // Every hop is a trusted proxy: the furthest one is the closest thing to a client we know.
+  return vouched;
 }
 
 export function requestContext(logger: Logger, opts: ClientIpOptions): MiddlewareHandler<AppEnv> {
