@@ -25,10 +25,71 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-function connectValkey(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
-  redis.on('error', (err: Error) => logger.warn('valkey connection error', { err: err.message }));
+const VALKEY_CONNECT_TIMEOUT_MS = 5_000;
+const VALKEY_COMMAND_TIMEOUT_MS = 5_000;
+
+/** VALKEY_URL with any password masked, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+/**
+ * Connects to Valkey before the server starts. A Valkey that does not answer stops start-up
+ * with an error naming VALKEY_URL instead of retrying forever; once connected, a lost
+ * connection is retried with a capped backoff and /readyz reports it meanwhile.
+ */
+export async function connectValkey(url: string, logger: Logger): Promise<Redis> {
+  let started = false;
+  let lastError: Error | undefined;
+  let healthy = false;
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: VALKEY_CONNECT_TIMEOUT_MS,
+    // Commands queued while disconnected fail after this, so no request hangs on a dead Valkey.
+    commandTimeout: VALKEY_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 2,
+    retryStrategy: (times: number) => (started ? Math.min(times * 200, 2_000) : null),
+  });
+  redis.on('error', (err: Error) => {
+    lastError = err;
+    // One warning per outage, not one per reconnect attempt.
+    if (started && healthy) logger.warn('valkey connection lost', { url: redactUrl(url), err: err.message });
+    healthy = false;
+  });
+  redis.on('ready', () => {
+    if (started && !healthy) logger.info('valkey connection restored', { url: redactUrl(url) });
+    healthy = true;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // connectTimeout covers the TCP connect only; this also bounds a peer that accepts and stays silent.
+    await Promise.race([
+      redis.connect(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${VALKEY_CONNECT_TIMEOUT_MS / 1000}s`)), VALKEY_CONNECT_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (err) {
+    redis.disconnect();
+    const reason = lastError?.message ?? (err as Error).message;
+    throw new Error(`cannot connect to Valkey at VALKEY_URL=${redactUrl(url)}: ${reason}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  started = true;
   return redis;
+}
+
+async function closeValkey(redis: Redis): Promise<void> {
+  // QUIT waits for pending replies; a dead Valkey must not hold shutdown, so cap it.
+  await Promise.race([redis.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 1_000).unref())]);
+  redis.disconnect();
 }
 
 /** Opens the database (migrating it) and every store; used by the server and offline commands. */
@@ -37,17 +98,20 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; boots
   const db: Db = openDataDir(config.dataDir);
   const keys = loadKeyMaterial(config.dataDir, config.encryptionKey);
   let valkey: Redis | undefined;
-  let sessions: SessionStore;
   if (config.session.store === 'valkey' || config.rateLimit.store === 'valkey') {
-    valkey = connectValkey(config.valkeyUrl, logger);
-    await valkey.connect();
+    try {
+      valkey = await connectValkey(config.valkeyUrl, logger);
+    } catch (err) {
+      db.$client.close();
+      throw err;
+    }
   }
-  sessions = config.session.store === 'valkey' ? createValkeySessionStore(valkey!) : createSqliteSessionStore(db);
+  const sessions: SessionStore = config.session.store === 'valkey' ? createValkeySessionStore(valkey!) : createSqliteSessionStore(db);
   const passwords = createPasswordHasher(config.passwords);
   const env: ServiceEnv = { db, config, clock: systemClock, logger, passwords, sessions, keys };
   const close = async (): Promise<void> => {
     await passwords.close();
-    if (valkey) await valkey.quit().catch(() => undefined);
+    if (valkey) await closeValkey(valkey);
     db.$client.close();
   };
   try {
@@ -89,13 +153,29 @@ export async function startServer(config: Config, opts: { logger?: Logger; write
   const readiness: Record<string, () => Promise<void> | void> = {
     database: () => void env.db.$client.prepare('SELECT 1').get(),
   };
-  if (runtime.valkey) readiness.valkey = async () => void (await runtime.valkey!.ping());
+  const valkey = runtime.valkey;
+  if (valkey) {
+    readiness.valkey = async () => {
+      // Answer at once while disconnected instead of waiting on the offline queue.
+      if (valkey.status !== 'ready') throw new Error(`valkey connection is ${valkey.status}`);
+      await valkey.ping();
+    };
+  }
   const app = createApp({ env, rateLimitStore, readiness });
   const scheduler = startScheduler(maintenanceJobs(env), env.logger);
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.listen.port, hostname: config.listen.host }, () => resolve(s));
-    s.once('error', reject);
-  });
+  let server: ServerType;
+  try {
+    server = await new Promise((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.listen.port, hostname: config.listen.host }, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (err) {
+    // e.g. EADDRINUSE: release the jobs, the database and the Valkey socket, or the process
+    // would report the error and then never exit.
+    scheduler.stop();
+    await runtime.close();
+    throw err;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const pidFile = join(config.dataDir, PID_FILE);

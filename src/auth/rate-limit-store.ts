@@ -1,6 +1,7 @@
 // Fixed-window rate-limit counters behind a small interface: in-process (default) or Valkey,
 // so that several rackd processes behind a load balancer share one budget per client.
 import type { Redis } from 'iovalkey';
+import { AppError } from '../platform/errors.ts';
 
 export interface RateLimitHit {
   count: number;
@@ -48,7 +49,10 @@ export function createValkeyRateLimitStore(redis: Redis): RateLimitStore {
   return {
     kind: 'valkey',
     async hit(key, windowMs) {
-      const [count, ttl] = (await redis.eval(HIT_SCRIPT, 1, `rackd:ratelimit:${key}`, String(windowMs))) as [number, number];
+      const [count, ttl] = (await redis.eval(HIT_SCRIPT, 1, `rackd:ratelimit:${key}`, String(windowMs)).catch((err: unknown) => {
+        // Fail closed, as 503: without its counters the limiter cannot tell who is over budget.
+        throw new AppError('SERVICE_UNAVAILABLE', 'Rate-limit store unavailable', { cause: err });
+      })) as [number, number];
       return { count: Number(count), resetAt: Date.now() + Number(ttl) };
     },
   };

@@ -1,9 +1,10 @@
 // Session storage behind a small interface: SQLite (default) or Valkey for several replicas.
 // Only the SHA-256 of a session token is ever stored.
 import { and, eq, lt } from 'drizzle-orm';
-import type { Redis } from 'iovalkey';
+import type { ChainableCommander, Redis } from 'iovalkey';
 import type { Db } from '../db/client.ts';
 import { sessions } from '../db/schema/index.ts';
+import { AppError } from '../platform/errors.ts';
 
 export interface SessionRecord {
   tokenHash: string;
@@ -55,53 +56,75 @@ export function createSqliteSessionStore(db: Db): SessionStore {
 const K_SESSION = 'rackd:session:';
 const K_USER = 'rackd:user_sessions:';
 
+/** A Valkey failure means the store is unavailable (503, retry later), not a server bug (500). */
+function unavailable(err: unknown): never {
+  throw new AppError('SERVICE_UNAVAILABLE', 'Session store unavailable', { cause: err });
+}
+
+/** MULTI/EXEC reports a failed command inside its result array; surface it as a thrown error. */
+async function execOrThrow(multi: ChainableCommander): Promise<[Error | null, unknown][]> {
+  const res = await multi.exec().catch(unavailable);
+  if (!res) unavailable(new Error('valkey transaction aborted'));
+  const failed = res.find(([err]) => err);
+  if (failed) unavailable(failed[0]);
+  return res;
+}
+
 export function createValkeySessionStore(redis: Redis): SessionStore {
   const ttl = (expiresAt: string): number => Math.max(1, Date.parse(expiresAt) - Date.now());
   return {
     kind: 'valkey',
     async create(rec) {
-      await redis
-        .multi()
-        .set(K_SESSION + rec.tokenHash, JSON.stringify(rec), 'PX', ttl(rec.expiresAt))
-        .sadd(K_USER + rec.userId, rec.tokenHash)
-        .pexpire(K_USER + rec.userId, ttl(rec.expiresAt))
-        .exec();
+      await execOrThrow(
+        redis
+          .multi()
+          .set(K_SESSION + rec.tokenHash, JSON.stringify(rec), 'PX', ttl(rec.expiresAt))
+          .sadd(K_USER + rec.userId, rec.tokenHash)
+          // The user's index lives as long as their longest session: set a TTL on a new
+          // index, only ever lengthen an existing one.
+          .pexpire(K_USER + rec.userId, ttl(rec.expiresAt), 'NX')
+          .pexpire(K_USER + rec.userId, ttl(rec.expiresAt), 'GT'),
+      );
     },
     async get(tokenHash) {
-      const raw = await redis.get(K_SESSION + tokenHash);
+      const raw = await redis.get(K_SESSION + tokenHash).catch(unavailable);
       return raw ? (JSON.parse(raw) as SessionRecord) : undefined;
     },
     async extend(tokenHash, expiresAt) {
-      const raw = await redis.get(K_SESSION + tokenHash);
+      const raw = await redis.get(K_SESSION + tokenHash).catch(unavailable);
       if (!raw) return;
       const rec = { ...(JSON.parse(raw) as SessionRecord), expiresAt };
-      await redis
-        .multi()
-        .set(K_SESSION + tokenHash, JSON.stringify(rec), 'PX', ttl(expiresAt), 'XX')
-        .pexpire(K_USER + rec.userId, ttl(expiresAt), 'GT')
-        .exec();
+      await execOrThrow(
+        redis
+          .multi()
+          .set(K_SESSION + tokenHash, JSON.stringify(rec), 'PX', ttl(expiresAt), 'XX')
+          .pexpire(K_USER + rec.userId, ttl(expiresAt), 'GT'),
+      );
     },
     async delete(tokenHash) {
-      const raw = await redis.get(K_SESSION + tokenHash);
+      const raw = await redis.get(K_SESSION + tokenHash).catch(unavailable);
       const multi = redis.multi().del(K_SESSION + tokenHash);
       if (raw) multi.srem(K_USER + (JSON.parse(raw) as SessionRecord).userId, tokenHash);
-      await multi.exec();
+      await execOrThrow(multi);
     },
     async deleteForUser(userId) {
-      const hashes = await redis.smembers(K_USER + userId);
+      const hashes = await redis.smembers(K_USER + userId).catch(unavailable);
       if (hashes.length === 0) return 0;
-      const res = await redis
-        .multi()
-        .del(...hashes.map((h: string) => K_SESSION + h))
-        .del(K_USER + userId)
-        .exec();
-      return Number(res?.[0]?.[1] ?? 0);
+      // SREM exactly the members read, not DEL of the index: a session created meanwhile
+      // stays indexed, so a later revocation still finds it.
+      const res = await execOrThrow(
+        redis
+          .multi()
+          .del(...hashes.map((h: string) => K_SESSION + h))
+          .srem(K_USER + userId, ...hashes),
+      );
+      return Number(res[0]?.[1] ?? 0);
     },
     async purgeExpired() {
       return 0; // Valkey expires keys itself.
     },
     async ping() {
-      await redis.ping();
+      await redis.ping().catch(unavailable);
     },
   };
 }
