@@ -15,6 +15,10 @@ import { authRoutes } from './http/rest/auth.ts';
 import { permissionRoutes, roleRoutes } from './http/rest/roles.ts';
 import { userRoutes } from './http/rest/users.ts';
 import type { AppEnv } from './http/types.ts';
+import { catalogueRoutes } from './http/rest/from-catalogue.ts';
+import { mcpRoutes } from './mcp/http.ts';
+import { prepareTools } from './mcp/tools.ts';
+import { OPERATIONS } from './operations/index.ts';
 import type { ServiceEnv } from './services/env.ts';
 
 export { MAX_BODY_BYTES };
@@ -23,6 +27,15 @@ export interface AppDeps {
   env: ServiceEnv;
   rateLimitStore: RateLimitStore;
   readiness: Record<string, ReadinessCheck>;
+  /** The port the server listens on, known once it listens (port 0 picks one). */
+  listening: { port: number };
+}
+
+/** Origins that are this server itself: the configured issuer and the loopback names of its port. */
+export function ownOrigins(issuerUrl: string, port: number): Set<string> {
+  const origins = new Set([`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`]);
+  if (issuerUrl) origins.add(new URL(issuerUrl).origin);
+  return origins;
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -48,5 +61,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/roles', roleRoutes(env));
   app.route('/api/permissions', permissionRoutes(env));
   app.route('/api/audit', auditRoutes(env));
+  app.route('/api', catalogueRoutes(env, OPERATIONS));
+
+  const tools = prepareTools(OPERATIONS);
+  let origins: Set<string> | undefined;
+  app.route(
+    '/mcp',
+    mcpRoutes(env, {
+      tools,
+      allowedOrigins: () => (origins ??= new Set([...ownOrigins(config.mcp.issuerUrl, deps.listening.port), ...config.mcp.allowedOrigins])),
+      challenge: (error) => (error ? `Bearer realm="rackd", error="${error}"` : 'Bearer realm="rackd"'),
+    }),
+  );
   return app;
 }

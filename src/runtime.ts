@@ -161,7 +161,8 @@ export async function startServer(config: Config, opts: { logger?: Logger; write
       await valkey.ping();
     };
   }
-  const app = createApp({ env, rateLimitStore, readiness });
+  const listening = { port: config.listen.port };
+  const app = createApp({ env, rateLimitStore, readiness, listening });
   const scheduler = startScheduler(maintenanceJobs(env), env.logger);
   let server: ServerType;
   try {
@@ -178,6 +179,7 @@ export async function startServer(config: Config, opts: { logger?: Logger; write
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
+  listening.port = port;
   const pidFile = join(config.dataDir, PID_FILE);
   if (opts.writePidFile) writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
   const host = config.listen.host && config.listen.host !== '0.0.0.0' && config.listen.host !== '::' ? config.listen.host : 'localhost';

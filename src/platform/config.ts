@@ -153,6 +153,29 @@ const EnvSchema = z.object({
   AUDIT_READS: bool(false),
   AUDIT_RETENTION_DAYS: int(90, 1, 36_500),
   ENCRYPTION_KEY: hexKey,
+  MCP_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const out: string[] = [];
+      for (const raw of (v ?? '').split(',')) {
+        const item = raw.trim();
+        if (!item) continue;
+        let url: URL | undefined;
+        try {
+          url = new URL(item);
+        } catch {
+          url = undefined;
+        }
+        if (!url || !/^https?:$/.test(url.protocol) || url.origin !== item.replace(/\/$/, '')) {
+          ctx.addIssue({ code: 'custom', message: `expects comma-separated origins such as https://app.example.com, got "${item}"` });
+          return z.NEVER;
+        }
+        out.push(url.origin);
+      }
+      return out;
+    }),
+  MCP_OAUTH_ISSUER_URL: str(''),
   PASSWORD_HASH_COST: int(14, 10, 16),
   PASSWORD_HASH_WORKERS: int(0, 0, 64),
   PASSWORD_HASH_QUEUE: int(32, 1, 10_000),
@@ -183,6 +206,11 @@ export interface Config {
   audit: { enabled: boolean; reads: boolean; retentionDays: number };
   encryptionKey?: string;
   passwords: { cost: number; workers: number; queue: number };
+  mcp: {
+    allowedOrigins: string[];
+    /** The server's public origin (issuer); empty means http://localhost:<port>, fixed once listening. */
+    issuerUrl: string;
+  };
 }
 
 export interface ConfigOverrides {
@@ -253,5 +281,6 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     audit: { enabled: e.AUDIT_ENABLED, reads: e.AUDIT_READS, retentionDays: e.AUDIT_RETENTION_DAYS },
     encryptionKey: e.ENCRYPTION_KEY,
     passwords: { cost: e.PASSWORD_HASH_COST, workers: e.PASSWORD_HASH_WORKERS, queue: e.PASSWORD_HASH_QUEUE },
+    mcp: { allowedOrigins: e.MCP_ALLOWED_ORIGINS, issuerUrl: e.MCP_OAUTH_ISSUER_URL },
   };
 }

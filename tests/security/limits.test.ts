@@ -154,7 +154,7 @@ describe('request timeout', () => {
     const s = await startTestServer();
     try {
       const env = { ...s.env, config: { ...s.env.config, requestTimeoutMs: 300 } };
-      const app = createApp({ env, rateLimitStore: createMemoryRateLimitStore(), readiness: {} });
+      const app = createApp({ env, rateLimitStore: createMemoryRateLimitStore(), readiness: {}, listening: { port: 0 } });
       // Routes added after createApp still run behind every app-wide middleware: Hono composes
       // middleware and handlers in registration order per matched path.
       app.get('/slow', async (c) => {

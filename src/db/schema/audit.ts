@@ -19,7 +19,7 @@ export const auditLogs = sqliteTable(
     requestId: text('request_id').notNull().default(''),
   },
   (t) => [
-    index('audit_logs_timestamp').on(t.timestamp),
+    index('audit_logs_timestamp').on(t.timestamp, t.id),
     index('audit_logs_resource').on(t.resource, t.resourceId),
     index('audit_logs_user').on(t.userId),
     index('audit_logs_action').on(t.action),

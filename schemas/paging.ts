@@ -1,0 +1,35 @@
+// Paging for list operations: `limit` + opaque `cursor` (Rackd's `offset` still accepted).
+import { z } from 'zod';
+
+export const PAGE_DEFAULT = 50;
+export const PAGE_MAX = 1000;
+
+export const PageInputShape = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(PAGE_MAX)
+    .default(PAGE_DEFAULT)
+    .describe(`Maximum number of items to return (1–${PAGE_MAX}, default ${PAGE_DEFAULT})`),
+  cursor: z.string().max(200).optional().describe('Opaque cursor from a previous page\'s next_cursor'),
+  offset: z.coerce.number().int().min(0).optional().describe('Number of items to skip (alternative to cursor)'),
+};
+
+export const pageOutput = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item).describe('The items of this page'),
+    total: z.number().int().describe('Number of items matching the filters, across all pages'),
+    next_cursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page'),
+  });
+
+export const encodeCursor = (offset: number): string => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+
+export function decodeCursor(cursor: string): number | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown };
+    return typeof v.o === 'number' && Number.isInteger(v.o) && v.o >= 0 ? v.o : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,57 @@
+// A fresh low-level MCP Server per request, closing over the caller's context. Tool descriptors
+// come precomputed from tools.ts; errors become tool results with isError and a stable code.
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { CallerContext } from '../auth/context.ts';
+import { AppError, fromZodIssues, toAppError } from '../platform/errors.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { ServiceEnv } from '../services/env.ts';
+import { visibleTo, type PreparedTool } from './tools.ts';
+
+export const SERVER_INFO = { name: 'rackd', title: 'rackd IPAM and inventory', version: '0.1.0' };
+
+export const INSTRUCTIONS =
+  'rackd is an IP address management and device inventory. Use `search` to find devices, networks and ' +
+  'datacenters by any text; list tools page with `limit` and `cursor` and report `total`. To hand out an ' +
+  'address use `ip_allocate` (atomic; pass an idempotency_key when retrying) rather than pool_get_next_ip ' +
+  'followed by a separate write. Unknown arguments are rejected, never ignored. Errors carry a stable `code`.';
+
+export function toolError(err: AppError): CallToolResult {
+  const error = { code: err.code, message: err.message, ...(err.details?.length ? { details: err.details } : {}) };
+  return {
+    isError: true,
+    content: [{ type: 'text', text: JSON.stringify({ error }) }],
+    _meta: { 'rackd/error': error },
+  };
+}
+
+export function createMcpServer(env: ServiceEnv, ctx: CallerContext, tools: readonly PreparedTool[], logger: Logger): Server {
+  const byName = new Map(tools.map((t) => [t.op.name, t]));
+  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: tools.filter((t) => visibleTo(t, ctx)).map((t) => t.descriptor),
+  }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+    const tool = byName.get(request.params.name);
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
+    const parsed = tool.op.input.safeParse(request.params.arguments ?? {});
+    if (!parsed.success) return toolError(fromZodIssues(parsed.error.issues));
+    try {
+      const output = await tool.op.run(env, ctx, parsed.data);
+      return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> };
+    } catch (err) {
+      const app = toAppError(err);
+      if (app.code === 'INTERNAL_ERROR') logger.error('tool failed', { tool: tool.op.name, err: err as Error });
+      return toolError(app);
+    }
+  });
+  return server;
+}

@@ -1,0 +1,56 @@
+// The operation catalogue's shape: each externally callable operation is described once and
+// drives the MCP tool, the REST route(s), OpenAPI, tools.json and the security matrix test.
+import type { z } from 'zod';
+import type { CallerContext } from '../auth/context.ts';
+import type { ServiceEnv } from '../services/env.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpBinding {
+  method: HttpMethod;
+  /** Hono-style path, e.g. `/api/devices/:id`. Path params are merged into the input. */
+  path: string;
+  /** Success status (default 200; 201 for creates, 204 for empty results). */
+  status?: 200 | 201 | 202 | 204;
+  /** `items`: answer with the output's `items` as a bare array and X-Total-Count (Rackd's list shape). */
+  response?: 'body' | 'items' | 'empty';
+  /** Input keys this route refuses (e.g. `id` on the create route of a save operation). */
+  forbid?: readonly string[];
+  /** Fixed input merged in by this route (e.g. a status value). */
+  fixed?: Record<string, unknown>;
+  /** Query keys that are arrays even when given once (e.g. repeated `tags`). */
+  arrayQuery?: readonly string[];
+  summary?: string;
+}
+
+export interface Annotations {
+  readOnly: boolean;
+  destructive: boolean;
+  idempotent: boolean;
+}
+
+export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  /** MCP tool name, Rackd style: `device_save`, `pool_get_next_ip`. */
+  name: string;
+  title: string;
+  /** What a model reads to decide when and how to call it. */
+  description: string;
+  /** The permission the verb requires first (the verb itself enforces it; this is for lists and tests). */
+  permission: string | readonly string[];
+  annotations: Annotations;
+  input: I;
+  output: O;
+  run(env: ServiceEnv, ctx: CallerContext, input: z.infer<I>): Promise<z.infer<O>>;
+  http?: HttpBinding | readonly HttpBinding[];
+  /** Operations only reachable over REST (e.g. bulk), not offered as MCP tools. */
+  restOnly?: boolean;
+}
+
+/** Helper that keeps each descriptor's input and output types linked. */
+export const defineOperation = <I extends z.ZodType, O extends z.ZodType>(op: Operation<I, O>): Operation<I, O> => op;
+
+export const bindingsOf = (op: Operation): readonly HttpBinding[] =>
+  op.http === undefined ? [] : Array.isArray(op.http) ? (op.http as readonly HttpBinding[]) : [op.http as HttpBinding];
+
+export const permissionsOf = (op: Operation): readonly string[] =>
+  typeof op.permission === 'string' ? [op.permission] : op.permission;

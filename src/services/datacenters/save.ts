@@ -1,0 +1,47 @@
+// Creates a datacenter (no id) or updates one partially (id given: fields not sent keep their value).
+import { eq } from 'drizzle-orm';
+import { SaveDatacenterInputSchema, type Datacenter } from '../../../schemas/datacenters.ts';
+import { requirePermission, type CallerContext } from '../../auth/context.ts';
+import { datacenters } from '../../db/schema/index.ts';
+import { validationError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { audited } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { getDatacenterOrThrow, indexDatacenter, toDatacenter } from './internal.ts';
+
+export async function saveDatacenter(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<Datacenter> {
+  const id = (raw as { id?: unknown })?.id;
+  const action = typeof id === 'string' ? 'datacenter.update' : 'datacenter.create';
+  return audited(env, ctx, { action, resource: 'datacenter', resourceId: typeof id === 'string' ? id : undefined }, (audit) => {
+    requirePermission(ctx, action === 'datacenter.update' ? 'datacenter:update' : 'datacenter:create');
+    const input = SaveDatacenterInputSchema.parse(raw);
+    const now = env.clock.now().toISOString();
+    return env.db.transaction(
+      (tx) => {
+        if (input.id === undefined) {
+          if (input.name === undefined) throw validationError('name', 'is required');
+          const row = { id: newId(), name: input.name, location: input.location ?? '', description: input.description ?? '', createdAt: now, updatedAt: now };
+          tx.insert(datacenters).values(row).run();
+          indexDatacenter(tx, row);
+          const out = toDatacenter(row);
+          audit.record(tx, { resourceId: row.id, after: out });
+          return out;
+        }
+        const before = getDatacenterOrThrow(tx, input.id);
+        const row = {
+          ...before,
+          ...(input.name !== undefined && { name: input.name }),
+          ...(input.location !== undefined && { location: input.location }),
+          ...(input.description !== undefined && { description: input.description }),
+          updatedAt: now,
+        };
+        tx.update(datacenters).set(row).where(eq(datacenters.id, input.id)).run();
+        indexDatacenter(tx, row);
+        const out = toDatacenter(row);
+        audit.record(tx, { resourceId: row.id, before: toDatacenter(before), after: out });
+        return out;
+      },
+      { behavior: 'immediate' },
+    );
+  });
+}
