@@ -18,6 +18,8 @@ export interface HttpBinding {
   forbid?: readonly string[];
   /** Fixed input merged in by this route (e.g. a status value). */
   fixed?: Record<string, unknown>;
+  /** Rackd-compatible aliases of input keys on this route, e.g. `{ q: 'query' }`. */
+  rename?: Record<string, string>;
   /** Query keys that are arrays even when given once (e.g. repeated `tags`). */
   arrayQuery?: readonly string[];
   summary?: string;

@@ -15,6 +15,13 @@ async function inputFor(c: Context<AppEnv>, b: HttpBinding): Promise<Record<stri
     throw new AppError('INVALID_INPUT', 'The request body must be a JSON object');
   }
   const input: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [alias, key] of Object.entries(b.rename ?? {})) {
+    if (alias in input) {
+      if (key in input) throw new AppError('VALIDATION_ERROR', `${alias}: give either ${alias} or ${key}`, { details: [{ field: alias, message: `duplicate of ${key}` }] });
+      input[key] = input[alias];
+      delete input[alias];
+    }
+  }
   for (const key of b.forbid ?? []) {
     if (key in input) throw new AppError('VALIDATION_ERROR', `${key}: not accepted on this route`, { details: [{ field: key, message: 'not accepted on this route' }] });
   }
