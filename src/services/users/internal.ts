@@ -117,8 +117,7 @@ export interface UserAccess {
 }
 
 interface AccessCache {
-  readChanges: Database.Statement;
-  readDataVersion: Database.Statement;
+  readVersion: Database.Statement;
   changes: number;
   dataVersion: number;
   byUser: Map<string, UserAccess>;
@@ -147,8 +146,8 @@ export function accessOfUser(db: DbOrTx, userId: string): UserAccess {
   let cache = accessCaches.get(client);
   if (!cache) {
     cache = {
-      readChanges: client.prepare('SELECT total_changes()').pluck(),
-      readDataVersion: client.prepare('PRAGMA data_version').pluck(),
+      // One statement for both counters: this read sits on every authenticated request.
+      readVersion: client.prepare('SELECT total_changes() AS c, data_version AS v FROM pragma_data_version'),
       changes: -1,
       dataVersion: -1,
       byUser: new Map(),
@@ -156,8 +155,7 @@ export function accessOfUser(db: DbOrTx, userId: string): UserAccess {
     accessCaches.set(client, cache);
   }
   // The version is read before the grants: a commit landing in between costs a reload, never staleness.
-  const c = cache.readChanges.get() as number;
-  const v = cache.readDataVersion.get() as number;
+  const { c, v } = cache.readVersion.get() as { c: number; v: number };
   if (c !== cache.changes || v !== cache.dataVersion || cache.byUser.size >= MAX_CACHED_USERS) {
     cache.byUser.clear();
     cache.changes = c;
