@@ -29,6 +29,22 @@ describe('users API', () => {
   });
   after(() => s.stop());
 
+  it('treats is_admin and the admin role as one thing', async () => {
+    const u = await mkUser({ is_admin: true });
+    const cookie = await s.api.login(u.username, pw);
+    const mine = (await me(cookie)).body;
+    assert.equal(mine.is_admin, true);
+    assert.ok(mine.roles.some((r: { name: string }) => r.name === 'admin'));
+    assert.ok(mine.permissions.includes('user:delete'));
+    const demoted = await s.api.put(`/api/users/${u.id}`, { is_admin: false }, { cookie: admin });
+    assert.equal(demoted.status, 200, demoted.text);
+    assert.equal(demoted.body.is_admin, false);
+    assert.ok(!(await me(cookie)).body.permissions.includes('user:delete'));
+    const granted = await s.api.post('/api/users/grant-role', { user_id: u.id, role_id: roleId('admin') }, { cookie: admin });
+    assert.equal(granted.status, 201);
+    assert.equal((await s.api.get(`/api/users/${u.id}`, { cookie: admin })).body.is_admin, true);
+  });
+
   it('creates, lists with filters, reads, updates and deletes users', async () => {
     const res = await s.api.post(
       '/api/users',

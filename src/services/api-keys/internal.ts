@@ -18,7 +18,7 @@ export const toApiKey = (r: ApiKeyRow): ApiKey => ({
   expires_at: r.expiresAt,
 });
 
-/** Non-admins may only see and delete their own keys; others' keys look absent to them. */
+/** Non-admins may only see and delete their own keys; for others' keys they get FORBIDDEN. */
 export function getOwnedKeyOrThrow(db: DbOrTx, ctx: CallerContext, id: string): ApiKeyRow {
   const row = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
   if (!row) throw notFound('API key', id);

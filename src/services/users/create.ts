@@ -7,7 +7,7 @@ import { newId } from '../../platform/ids.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { assertCanHandOut, permissionsOfRole } from '../roles/internal.ts';
-import { findUserByUsername, rolesOfUser, toUser } from './internal.ts';
+import { findUserByUsername, rolesOfUser, setAdminRole, syncAdminFlag, toUser } from './internal.ts';
 import { assertPasswordPolicy } from './password-policy.ts';
 
 export async function createUser(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<User> {
@@ -47,6 +47,9 @@ export async function createUser(env: ServiceEnv, ctx: CallerContext, raw: unkno
           })
           .run();
         if (input.role_id) tx.insert(userRoles).values({ userId: id, roleId: input.role_id, createdAt: now }).run();
+        // is_admin means holding the built-in admin role; the flag follows the role.
+        if (input.is_admin) setAdminRole(tx, id, true, now);
+        else syncAdminFlag(tx, id);
         const row = tx.select().from(users).where(eq(users.id, id)).get()!;
         const user = toUser(row, rolesOfUser(tx, id));
         audit.record(tx, { resourceId: id, after: user });

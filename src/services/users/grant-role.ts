@@ -5,7 +5,7 @@ import { userRoles } from '../../db/schema/index.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { assertCanHandOut, getRoleOrThrow, permissionsOfRole } from '../roles/internal.ts';
-import { getUserOrThrow, rolesOfUser } from './internal.ts';
+import { getUserOrThrow, rolesOfUser, syncAdminFlag } from './internal.ts';
 
 export interface GrantResult {
   /** False when the user already held the role: granting is idempotent (REST: 200 instead of 201). */
@@ -38,6 +38,7 @@ export async function grantRole(env: ServiceEnv, ctx: CallerContext, raw: unknow
           .where(and(eq(userRoles.userId, user.id), eq(userRoles.roleId, role.id)))
           .get();
         if (!held) tx.insert(userRoles).values({ userId: user.id, roleId: role.id, createdAt: now }).run();
+        syncAdminFlag(tx, user.id);
         audit.record(tx, {
           resourceId: user.id,
           before: { roles: before },

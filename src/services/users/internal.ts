@@ -169,3 +169,20 @@ export function accessOfUser(db: DbOrTx, userId: string): UserAccess {
 export function toCurrentUser(db: DbOrTx, row: UserRow): CurrentUser {
   return { ...toUser(row, rolesOfUser(db, row.id)), roles: rolesOfUser(db, row.id).map(roleRef), permissions: permissionsOfUser(db, row.id) };
 }
+
+/**
+ * `is_admin` and the built-in admin role mean one thing: the flag mirrors whether the user holds
+ * the role. Call after any change of a user's roles, in the same transaction.
+ */
+export function syncAdminFlag(tx: DbOrTx, userId: string): void {
+  tx.update(users).set({ isAdmin: hasAdminRole(tx, userId) }).where(eq(users.id, userId)).run();
+}
+
+/** Grants or revokes the built-in admin role so that the user's is_admin becomes `admin`. */
+export function setAdminRole(tx: DbOrTx, userId: string, admin: boolean, now: string): void {
+  const role = tx.select().from(roles).where(and(eq(roles.name, 'admin'), eq(roles.isSystem, true))).get();
+  if (!role) throw new Error('the built-in admin role is missing');
+  if (admin) tx.insert(userRoles).values({ userId, roleId: role.id, createdAt: now }).onConflictDoNothing().run();
+  else tx.delete(userRoles).where(and(eq(userRoles.userId, userId), eq(userRoles.roleId, role.id))).run();
+  syncAdminFlag(tx, userId);
+}

@@ -6,7 +6,7 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { getRoleOrThrow } from '../roles/internal.ts';
 import { assertNotLastAdmin } from './guards.ts';
-import { getUserOrThrow, rolesOfUser } from './internal.ts';
+import { getUserOrThrow, rolesOfUser, syncAdminFlag } from './internal.ts';
 
 /**
  * Revokes a role from a user; revoking a role the user does not hold succeeds (idempotent).
@@ -27,6 +27,7 @@ export async function revokeRole(env: ServiceEnv, ctx: CallerContext, raw: unkno
           .delete(userRoles)
           .where(and(eq(userRoles.userId, user.id), eq(userRoles.roleId, role.id)))
           .run().changes;
+        syncAdminFlag(tx, user.id);
         audit.record(tx, {
           resourceId: user.id,
           before: { roles: before },

@@ -7,7 +7,7 @@ import { AppError, forbidden } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { assertNotLastAdmin, requireAdminForTarget } from './guards.ts';
-import { getUserOrThrow, rolesOfUser, toUser } from './internal.ts';
+import { getUserOrThrow, rolesOfUser, setAdminRole, toUser } from './internal.ts';
 
 const taken = (db: DbOrTx, column: typeof users.username | typeof users.email, value: string, id: string): boolean =>
   db
@@ -54,8 +54,11 @@ export async function updateUser(env: ServiceEnv, ctx: CallerContext, id: string
           ...(input.email !== undefined && { email: input.email }),
           ...(input.full_name !== undefined && { fullName: input.full_name }),
           ...(input.is_active !== undefined && { isActive: input.is_active }),
-          ...(input.is_admin !== undefined && { isAdmin: input.is_admin }),
         };
+        if (adminChange) {
+          if (input.is_admin === false) assertNotLastAdmin(tx, row);
+          setAdminRole(tx, id, input.is_admin!, now);
+        }
         tx.update(users)
           .set({ ...patch, updatedAt: now })
           .where(eq(users.id, id))
