@@ -16,6 +16,7 @@ import { permissionRoutes, roleRoutes } from './http/rest/roles.ts';
 import { userRoutes } from './http/rest/users.ts';
 import type { AppEnv } from './http/types.ts';
 import { catalogueRoutes } from './http/rest/from-catalogue.ts';
+import { openApiDocument } from './http/openapi.ts';
 import { mcpRoutes } from './mcp/http.ts';
 import { prepareTools } from './mcp/tools.ts';
 import { OPERATIONS } from './operations/index.ts';
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/roles', roleRoutes(env));
   app.route('/api/permissions', permissionRoutes(env));
   app.route('/api/audit', auditRoutes(env));
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument(OPERATIONS)));
   app.route('/api', catalogueRoutes(env, OPERATIONS));
 
   const tools = prepareTools(OPERATIONS);

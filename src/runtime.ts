@@ -16,6 +16,7 @@ import { loadKeyMaterial } from './platform/keys.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { purgeAuditLog } from './services/audit/purge.ts';
 import { bootstrapInitialAdmin, syncPermissionCatalogue } from './services/bootstrap.ts';
+import { EXPIRY_JOB, expireReservations } from './services/reservations/expire.ts';
 import type { ServiceEnv } from './services/env.ts';
 
 export const PID_FILE = 'rackd.pid';
@@ -133,6 +134,7 @@ export function maintenanceJobs(env: ServiceEnv): Job[] {
       runAtStart: true,
       run: () => purgeAuditLog(env),
     },
+    { name: EXPIRY_JOB, intervalMs: 60_000, runAtStart: true, run: () => expireReservations(env) },
   ];
 }
 

@@ -20,6 +20,10 @@ const commands: Record<string, () => Promise<Command>> = {
     const m = await import('./backup.ts');
     return { run: m.backupCommand, help: m.backupHelp, summary: 'write an online-consistent copy of the database' };
   },
+  mcp: async () => {
+    const m = await import('./mcp.ts');
+    return { run: m.mcpCommand, help: m.mcpHelp, summary: 'serve MCP over stdio, proxying to a running server' };
+  },
   restore: async () => {
     const m = await import('./restore.ts');
     return { run: m.restoreCommand, help: m.restoreHelp, summary: 'replace the database with a backup' };

@@ -22,6 +22,14 @@ export interface HttpBinding {
   rename?: Record<string, string>;
   /** Query keys that are arrays even when given once (e.g. repeated `tags`). */
   arrayQuery?: readonly string[];
+  /**
+   * Where the input comes from. Default: the query string for GET/DELETE, a JSON object body
+   * otherwise. `object`: a JSON object body even on DELETE (Rackd's bulk deletes). `array`: the
+   * body must be a JSON array, passed to the operation as `input[bodyKey]` (Rackd's bulk creates).
+   */
+  body?: 'object' | 'array';
+  /** The input key that receives an `array` body (default `items`). */
+  bodyKey?: string;
   summary?: string;
 }
 

@@ -127,6 +127,32 @@ const hexKey = z
     return v.trim().toLowerCase();
   });
 
+const FORBIDDEN_REDIRECT_SCHEMES = new Set(['http', 'https', 'javascript', 'data', 'file', 'vbscript', 'blob', 'about', 'ftp', 'ws', 'wss']);
+
+/**
+ * MCP_OAUTH_ISSUER_URL: an origin only (scheme, host, optional port; no path, query, fragment or
+ * trailing slash), because the issuer is compared byte for byte by clients. Plain http is accepted
+ * only for loopback hosts unless in dev mode.
+ */
+export function issuerUrlProblem(value: string, devMode: boolean): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `expects an origin such as https://rackd.example.com, got "${value}"`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `expects an http(s) origin, got "${value}"`;
+  if (url.origin !== value) {
+    return `expects an origin only (lowercase, no path, no trailing slash, no default port), such as ${url.origin}; got "${value}"`;
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if (url.protocol === 'http:' && !loopback && !devMode) {
+    return `must use https (plain http is allowed only for localhost or loopback addresses, or with --dev-mode), got "${value}"`;
+  }
+  return undefined;
+}
+
 const EnvSchema = z.object({
   DATA_DIR: str('./data'),
   LISTEN_ADDR: listenAddr,
@@ -176,9 +202,31 @@ const EnvSchema = z.object({
       return out;
     }),
   MCP_OAUTH_ISSUER_URL: str(''),
+  MCP_OAUTH_ENABLED: bool(true),
+  MCP_OAUTH_ACCESS_TOKEN_TTL: duration('1h'),
+  MCP_OAUTH_REFRESH_TOKEN_TTL: duration('720h'),
+  OAUTH_ALLOWED_REDIRECT_SCHEMES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const out: string[] = [];
+      for (const raw of (v ?? '').split(',')) {
+        const item = raw.trim().toLowerCase().replace(/:$/, '');
+        if (!item) continue;
+        // Private-use schemes only (RFC 8252 §7.1): the web schemes and the dangerous ones are never listed.
+        if (!/^[a-z][a-z0-9+.-]*$/.test(item) || FORBIDDEN_REDIRECT_SCHEMES.has(item)) {
+          ctx.addIssue({ code: 'custom', message: `expects comma-separated private-use URI schemes such as cursor, got "${raw.trim()}"` });
+          return z.NEVER;
+        }
+        out.push(item);
+      }
+      return out;
+    }),
   PASSWORD_HASH_COST: int(14, 10, 16),
   PASSWORD_HASH_WORKERS: int(0, 0, 64),
   PASSWORD_HASH_QUEUE: int(32, 1, 10_000),
+  SSRF_ALLOW_PRIVATE_TARGETS: bool(false),
+  SSRF_ALLOW_LOOPBACK_TARGETS: bool(false),
 });
 
 export type LogFormat = 'text' | 'json';
@@ -206,10 +254,19 @@ export interface Config {
   audit: { enabled: boolean; reads: boolean; retentionDays: number };
   encryptionKey?: string;
   passwords: { cost: number; workers: number; queue: number };
+  /** Outbound requests (webhooks, CIMD fetches): which non-public targets are allowed. */
+  ssrf: { allowPrivate: boolean; allowLoopback: boolean };
   mcp: {
     allowedOrigins: string[];
     /** The server's public origin (issuer); empty means http://localhost:<port>, fixed once listening. */
     issuerUrl: string;
+  };
+  oauth: {
+    enabled: boolean;
+    accessTokenTtlMs: number;
+    refreshTokenTtlMs: number;
+    /** Private-use redirect URI schemes accepted at registration (e.g. cursor). */
+    allowedRedirectSchemes: string[];
   };
 }
 
@@ -252,6 +309,8 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   if (adminPasswordProblem) {
     throw new ConfigError('INITIAL_ADMIN_PASSWORD', `${adminPasswordProblem} when INITIAL_ADMIN_USERNAME is set`);
   }
+  const issuerProblem = e.MCP_OAUTH_ISSUER_URL ? issuerUrlProblem(e.MCP_OAUTH_ISSUER_URL, devMode) : undefined;
+  if (issuerProblem) throw new ConfigError('MCP_OAUTH_ISSUER_URL', issuerProblem);
   return {
     devMode,
     dataDir: e.DATA_DIR,
@@ -281,6 +340,13 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     audit: { enabled: e.AUDIT_ENABLED, reads: e.AUDIT_READS, retentionDays: e.AUDIT_RETENTION_DAYS },
     encryptionKey: e.ENCRYPTION_KEY,
     passwords: { cost: e.PASSWORD_HASH_COST, workers: e.PASSWORD_HASH_WORKERS, queue: e.PASSWORD_HASH_QUEUE },
+    ssrf: { allowPrivate: e.SSRF_ALLOW_PRIVATE_TARGETS, allowLoopback: e.SSRF_ALLOW_LOOPBACK_TARGETS },
     mcp: { allowedOrigins: e.MCP_ALLOWED_ORIGINS, issuerUrl: e.MCP_OAUTH_ISSUER_URL },
+    oauth: {
+      enabled: e.MCP_OAUTH_ENABLED,
+      accessTokenTtlMs: e.MCP_OAUTH_ACCESS_TOKEN_TTL,
+      refreshTokenTtlMs: e.MCP_OAUTH_REFRESH_TOKEN_TTL,
+      allowedRedirectSchemes: e.OAUTH_ALLOWED_REDIRECT_SCHEMES,
+    },
   };
 }

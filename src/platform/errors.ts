@@ -97,6 +97,10 @@ export function fromZodIssues(
  */
 export function fromSqliteError(err: unknown): AppError | undefined {
   const code = (err as { code?: unknown })?.code;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED') {
+    // Another writer held the database past busy_timeout: temporary, so 503 + Retry-After.
+    return new AppError('SERVICE_UNAVAILABLE', 'The database is busy; retry shortly', { cause: err, headers: { 'Retry-After': '1' } });
+  }
   if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return undefined;
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     return new AppError('ALREADY_EXISTS', 'A record with the same unique value already exists', { cause: err });

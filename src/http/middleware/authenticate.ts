@@ -60,10 +60,12 @@ export interface AuthenticateOptions {
 
 export function authenticate(env: ServiceEnv, opts: AuthenticateOptions = {}): MiddlewareHandler<AppEnv> {
   const source = opts.source ?? 'api';
-  const unauthorized = (c: Context<AppEnv>, code: AuthFailure = 'UNAUTHORIZED') => {
+  // RFC 6750 §3.1: error="invalid_token" whenever a bearer credential was sent and refused; no
+  // error attribute when none was sent.
+  const unauthorized = (c: Context<AppEnv>, code: AuthFailure = 'UNAUTHORIZED', presented = code !== 'UNAUTHORIZED') => {
     const res = errorResponse(c, new AppError(code, MESSAGES[code]));
     const challenge = opts.challenge ?? ((error) => (error ? `Bearer realm="rackd", error="${error}"` : 'Bearer realm="rackd"'));
-    res.headers.set('WWW-Authenticate', challenge(code === 'UNAUTHORIZED' ? undefined : 'invalid_token'));
+    res.headers.set('WWW-Authenticate', challenge(presented ? 'invalid_token' : undefined));
     return res;
   };
   return async function authenticateMiddleware(c, next) {
@@ -71,18 +73,18 @@ export function authenticate(env: ServiceEnv, opts: AuthenticateOptions = {}): M
     const meta = { requestId: c.get('requestId'), ip: c.get('ip'), source };
     const bearer = bearerToken(c.req.header('authorization'));
     if (bearer !== undefined) {
-      if (!bearer) return unauthorized(c);
+      if (!bearer) return unauthorized(c, 'UNAUTHORIZED', true);
       for (const verify of opts.bearerVerifiers ?? []) {
         const r = await verify(bearer, meta);
         if (r) {
-          if (!r.ok) return unauthorized(c, r.code);
+          if (!r.ok) return unauthorized(c, r.code, true);
           c.set('caller', r.ctx);
           c.set('authMethod', 'bearer');
           return next();
         }
       }
       const r = authenticateApiKey(env, bearer, meta);
-      if (!r.ok) return unauthorized(c, r.code);
+      if (!r.ok) return unauthorized(c, r.code, true);
       c.set('caller', r.ctx);
       c.set('authMethod', 'bearer');
       return next();

@@ -50,7 +50,7 @@ export function claimAddress(tx: DbOrTx, poolId: string, hex: string, owner: Cla
   const taken = tx.select().from(poolClaims).where(and(eq(poolClaims.poolId, poolId), eq(poolClaims.ipHex, hex))).get();
   if (taken) {
     if (taken.ownerKind === owner.kind && taken.ownerId === owner.id) return;
-    throw new AppError('IP_NOT_AVAILABLE', `${hexToText(familyOfHex(hex), hex)} is already in use in this pool (by a ${taken.ownerKind})`, {
+    throw new AppError('IP_NOT_AVAILABLE', `${hexToText(familyOfHex(hex), hex)} is already in use in this pool (by ${taken.ownerKind === 'address' ? 'a device address' : 'a reservation'})`, {
       details: [{ field: 'ip', message: `in use by ${taken.ownerKind} ${taken.ownerId}` }],
     });
   }

@@ -1,0 +1,203 @@
+// Wire contracts of devices, their addresses, tags and domains, and the bulk device operations.
+// Leaf module: imports nothing from src/.
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { IdSchema, TimestampSchema } from './common.ts';
+import { SaveNetworkInputSchema } from './networks.ts';
+import { PageInputShape, pageOutput } from './paging.ts';
+
+export const DEVICE_STATUSES = ['planned', 'active', 'maintenance', 'decommissioned'] as const;
+export const DeviceStatusSchema = z
+  .enum(DEVICE_STATUSES)
+  .describe('Lifecycle status: planned, active, maintenance or decommissioned');
+export type DeviceStatus = z.infer<typeof DeviceStatusSchema>;
+
+export const AddressSchema = z
+  .object({
+    id: IdSchema.describe('Address id; stable across device updates that send it back'),
+    ip: z.string().describe('IP address in canonical form (IPv6 compressed per RFC 5952)'),
+    type: z.string().describe('Address type, normally ipv4 or ipv6'),
+    port: z.number().int().nullable().describe('Service port (1–65535), null when not set'),
+    label: z.string().describe('Label, e.g. mgmt or eth0'),
+    network_id: IdSchema.nullable().describe('Network holding the address, null when none'),
+    pool_id: IdSchema.nullable().describe('Pool holding the address, null when none; the address is then in use in that pool'),
+    switch_port: z.string().describe('Switch port the interface is patched to'),
+  })
+  .describe('An IP address of a device');
+export type Address = z.infer<typeof AddressSchema>;
+
+export const DeviceSchema = z
+  .object({
+    id: IdSchema,
+    name: z.string().describe('Device name'),
+    hostname: z.string().describe('Host name (RFC 1123), empty when not set'),
+    description: z.string().describe('Description'),
+    make_model: z.string().describe('Make and model'),
+    os: z.string().describe('Operating system'),
+    username: z.string().describe('Login user name used to manage the device'),
+    location: z.string().describe('Free-text location, e.g. rack and unit'),
+    datacenter_id: IdSchema.nullable().describe('Datacenter the device is in, null when not set'),
+    status: DeviceStatusSchema,
+    status_changed_at: TimestampSchema.nullable().describe('When the status last changed (set at creation too)'),
+    status_changed_by: z.string().nullable().describe('User id (or system actor) that last changed the status'),
+    decommission_date: TimestampSchema.nullable().describe('Planned or actual decommission date, null when not set'),
+    tags: z.array(z.string()).describe('Tags, sorted'),
+    domains: z.array(z.string()).describe('DNS domains of the device, sorted'),
+    addresses: z.array(AddressSchema).describe('IP addresses, in the order they were given'),
+    created_at: TimestampSchema,
+    updated_at: TimestampSchema,
+  })
+  .describe('A device (server, switch, appliance, …) with its addresses, tags and domains');
+export type Device = z.infer<typeof DeviceSchema>;
+
+const LABEL = '[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';
+export const HOSTNAME_PATTERN = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** A valid IPv4 or IPv6 address without a zone id; the service stores it in canonical form. */
+export const IpInput = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(64)
+  .refine((s) => isIP(s) !== 0 && !s.includes('%'), 'must be a valid IPv4 or IPv6 address')
+  .describe('IPv4 or IPv6 address, e.g. 10.0.0.5 or 2001:db8::5');
+
+export const TagInput = z.string().trim().min(1, 'must not be blank').max(128).describe('Tag (1–128 characters)');
+const Hostname = z
+  .string()
+  .trim()
+  .max(253)
+  .regex(new RegExp(`^$|${HOSTNAME_PATTERN.source}`), 'must be an RFC 1123 host name (letters, digits, hyphens; dot-separated labels of ≤63)')
+  .describe('Host name (RFC 1123, ≤253 characters); empty string clears it');
+const Domain = z
+  .string()
+  .trim()
+  .min(1, 'must not be blank')
+  .max(253)
+  .regex(HOSTNAME_PATTERN, 'must be a DNS name (dot-separated labels of letters, digits and hyphens)')
+  .describe('DNS domain, e.g. web01.example.com');
+const Text255 = (what: string) => z.string().trim().max(255).describe(what);
+
+export const AddressInputSchema = z
+  .object({
+    id: IdSchema.optional().describe('Id of an existing address of this device to keep (fields not sent keep their values); omit for a new address'),
+    ip: IpInput,
+    type: z.string().trim().min(1).max(64).optional().describe('Address type; defaults to ipv4 or ipv6 from the address'),
+    port: z.number().int().min(1).max(65535).nullable().optional().describe('Service port 1–65535; null clears it'),
+    label: z.string().trim().max(128).optional().describe('Label, ≤128 characters'),
+    network_id: IdSchema.nullable().optional().describe('Network (must exist). Omitted: the most specific network containing the address'),
+    pool_id: IdSchema.nullable().optional().describe('Pool (must exist and contain the address). Omitted: the pool containing the address, if any'),
+    switch_port: z.string().trim().max(255).optional().describe('Switch port'),
+  })
+  .strict()
+  .describe('An address of the device');
+export type AddressInput = z.infer<typeof AddressInputSchema>;
+
+const deviceFields = {
+  name: z.string().trim().min(1, 'is required').max(255).optional().describe('Device name (required on create)'),
+  hostname: Hostname.optional(),
+  description: z.string().max(4096).optional().describe('Description (≤4096 characters)'),
+  make_model: Text255('Make and model').optional(),
+  os: Text255('Operating system').optional(),
+  username: Text255('Login user name used to manage the device').optional(),
+  location: Text255('Free-text location, e.g. rack and unit').optional(),
+  datacenter_id: IdSchema.nullable().optional().describe('Datacenter id (must exist); null clears it'),
+  status: DeviceStatusSchema.optional().describe('Lifecycle status (default active on create); a change records status_changed_at/by'),
+  decommission_date: z
+    .string()
+    .regex(RFC3339, 'must be an RFC 3339 timestamp, e.g. 2026-01-31T00:00:00Z')
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a valid date')
+    .nullable()
+    .optional()
+    .describe('Decommission date, RFC 3339; null clears it'),
+  tags: z.array(TagInput).max(256).optional().describe('Tags; when sent, replaces the whole list (duplicates are merged)'),
+  domains: z.array(Domain).max(256).optional().describe('DNS domains; when sent, replaces the whole list (duplicates are merged)'),
+  addresses: z
+    .array(AddressInputSchema)
+    .max(256)
+    .optional()
+    .describe('Addresses; when sent, replaces the list: entries carrying an existing id keep it, new entries get new ids, addresses left out are deleted'),
+};
+
+export const SaveDeviceInputSchema = z
+  .object({ id: IdSchema.optional().describe('Omit to create; give to update (only the fields sent change)'), ...deviceFields })
+  .strict();
+export type SaveDeviceInput = z.infer<typeof SaveDeviceInputSchema>;
+
+export const StaleFlag = z
+  .union([z.boolean(), z.enum(['true', 'false'])])
+  .describe('true: only stale devices (status active and not updated for stale_days days)');
+
+export const ListDevicesInputSchema = z
+  .object({
+    query: z.string().trim().min(1).max(256).optional().describe('Full-text search (prefix match) over name, hostname, description, make/model, OS, location, tags, domains and addresses'),
+    tags: z.array(TagInput).max(32).optional().describe('Only devices carrying every one of these tags'),
+    datacenter_id: IdSchema.optional().describe('Only devices in this datacenter'),
+    network_id: IdSchema.optional().describe('Only devices with an address in this network'),
+    pool_id: IdSchema.optional().describe('Only devices with an address in this pool'),
+    status: DeviceStatusSchema.optional().describe('Only devices with this status'),
+    stale: StaleFlag.optional(),
+    stale_days: z.coerce.number().int().min(1).max(3650).optional().describe('Days without an update after which an active device is stale (default 7); giving it implies stale=true'),
+    ...PageInputShape,
+  })
+  .strict();
+export type ListDevicesInput = z.infer<typeof ListDevicesInputSchema>;
+export const DevicePageSchema = pageOutput(DeviceSchema);
+
+export const DevicesOfInputSchema = z.object({ id: IdSchema.describe('Datacenter or network id'), ...PageInputShape }).strict();
+
+export const DeviceStatusCountsSchema = z
+  .object({
+    planned: z.number().int(),
+    active: z.number().int(),
+    maintenance: z.number().int(),
+    decommissioned: z.number().int(),
+  })
+  .describe('Number of devices in each status (all four keys always present)');
+export const EmptyInputSchema = z.object({}).strict();
+
+// Bulk (REST only, all-or-nothing in one transaction).
+export const BULK_MAX = 100;
+export const BulkCreateDevicesInputSchema = z
+  .object({ devices: z.array(z.object(deviceFields).strict()).min(1).max(BULK_MAX).describe(`Devices to create (1–${BULK_MAX})`) })
+  .strict();
+export const BulkUpdateDevicesInputSchema = z
+  .object({
+    devices: z
+      .array(z.object({ id: IdSchema.describe('Device to update'), ...deviceFields }).strict())
+      .min(1)
+      .max(BULK_MAX)
+      .describe(`Partial updates (1–${BULK_MAX}); fields not sent keep their values`),
+  })
+  .strict();
+export const BulkIdsInputSchema = z
+  .object({ ids: z.array(IdSchema).min(1).max(BULK_MAX).describe(`Ids (1–${BULK_MAX})`) })
+  .strict();
+export const BulkTagsInputSchema = z
+  .object({
+    device_ids: z.array(IdSchema).min(1).max(BULK_MAX).describe(`Devices (1–${BULK_MAX})`),
+    tags: z.array(TagInput).min(1).max(256).describe('Tags to add or remove'),
+  })
+  .strict();
+export const BulkResultSchema = z
+  .object({
+    total: z.number().int().describe('Items in the request'),
+    success: z.number().int().describe('Items applied (all of them: bulk operations are all-or-nothing)'),
+    failed: z.number().int().describe('Items that failed (always 0 in a successful response)'),
+    errors: z.array(z.string()).describe('Always empty in a successful response; failures answer 400 with details'),
+    ids: z.array(IdSchema).describe('Ids of the items created, updated or deleted, in request order'),
+  })
+  .describe('Outcome of a bulk operation');
+export type BulkResult = z.infer<typeof BulkResultSchema>;
+
+// Bulk network create/delete (REST only) lives with the device bulk operations it mirrors.
+export const BulkCreateNetworksInputSchema = z
+  .object({
+    networks: z
+      .array(SaveNetworkInputSchema.omit({ id: true }).required({ name: true, subnet: true }).strict())
+      .min(1)
+      .max(BULK_MAX)
+      .describe(`Networks to create (1–${BULK_MAX}), each as for POST /api/networks`),
+  })
+  .strict();

@@ -1,0 +1,103 @@
+// Wire contracts of IP pools, next-free IP, the heatmap and ip_allocate. Leaf module.
+import { z } from 'zod';
+import { IdSchema, OptionalTimestampInput, TimestampSchema } from './common.ts';
+import { PageInputShape, pageOutput } from './paging.ts';
+
+export const PoolUtilizationSchema = z
+  .object({
+    total: z.number().describe('Addresses in the pool range (rounded above 2^53; see total_exact)'),
+    used: z.number().int().describe('Addresses in use: device addresses plus active reservations'),
+    available: z.number().describe('total − used (rounded above 2^53; see available_exact)'),
+    utilization: z.number().describe('used / total × 100'),
+    total_exact: z.string().describe('total as an exact decimal string'),
+    available_exact: z.string().describe('available as an exact decimal string'),
+  })
+  .describe('How much of the pool is in use');
+
+export const PoolSchema = z
+  .object({
+    id: IdSchema,
+    network_id: IdSchema.describe('Network the pool belongs to'),
+    name: z.string().describe('Pool name'),
+    start_ip: z.string().describe('First address of the range (canonical text)'),
+    end_ip: z.string().describe('Last address of the range (canonical text)'),
+    description: z.string(),
+    tags: z.array(z.string()).describe('Tags'),
+    created_at: TimestampSchema,
+    updated_at: TimestampSchema,
+  })
+  .describe('An IP pool: an inclusive address range inside a network');
+export type Pool = z.infer<typeof PoolSchema>;
+
+export const PoolDetailSchema = PoolSchema.extend({ utilization: PoolUtilizationSchema }).describe('An IP pool with its utilization');
+export type PoolDetail = z.infer<typeof PoolDetailSchema>;
+
+const Tag = z.string().trim().min(1, 'must not be blank').max(128);
+const IpText = z.string().trim().min(1, 'is required').max(64);
+
+export const SavePoolInputSchema = z
+  .object({
+    id: IdSchema.optional().describe('Omit to create; give to update (only the fields sent change)'),
+    network_id: IdSchema.optional().describe('Network to create the pool in (required on create; cannot change)'),
+    name: z.string().trim().min(1, 'is required').max(255).optional().describe('Pool name (required on create)'),
+    start_ip: IpText.optional().describe('First address, same IP version as the network and inside its usable host range (required on create)'),
+    end_ip: IpText.optional().describe('Last address, ≥ start_ip and inside the network (required on create)'),
+    description: z.string().max(4096).optional().describe('Description'),
+    tags: z.array(Tag).max(100).optional().describe('Tags; replaces the whole list when sent (duplicates are merged)'),
+  })
+  .strict();
+export type SavePoolInput = z.infer<typeof SavePoolInputSchema>;
+
+export const ListPoolsInputSchema = z
+  .object({ network_id: IdSchema.optional().describe('Only pools of this network (404 when it does not exist)'), ...PageInputShape })
+  .strict();
+export const PoolPageSchema = pageOutput(PoolSchema);
+
+export const PoolIdInputSchema = z.object({ pool_id: IdSchema.describe('Pool id') }).strict();
+
+export const NextIpSchema = z.object({ ip: z.string().describe('The lowest address of the pool that is free right now') });
+
+export const HeatmapEntrySchema = z.object({
+  ip: z.string(),
+  status: z.enum(['available', 'used', 'reserved']).describe('used: a device address; reserved: an active reservation'),
+  device_id: IdSchema.optional().describe('Device holding the address (status used)'),
+});
+export const HeatmapSchema = z.object({
+  pool_id: IdSchema,
+  total: z.number().describe('Addresses in the pool range'),
+  truncated: z.boolean().describe('True when the pool is larger than the 65,536 entries returned'),
+  items: z.array(HeatmapEntrySchema).describe('One entry per address from start_ip, at most 65,536'),
+});
+
+export const AllocateIpInputSchema = z
+  .object({
+    pool_id: IdSchema.describe('Pool to allocate from'),
+    device_id: IdSchema.optional().describe('Attach the address to this device (adds an address); omit to create a reservation instead'),
+    label: z.string().max(128).optional().describe('Label of the new device address (with device_id)'),
+    hostname: z.string().max(253).optional().describe('Hostname of the reservation (without device_id)'),
+    purpose: z.string().max(1024).optional().describe('Purpose of the reservation (without device_id)'),
+    notes: z.string().max(4096).optional().describe('Notes of the reservation (without device_id)'),
+    expires_at: OptionalTimestampInput.optional().describe('Reservation expiry, RFC 3339, in the future (without device_id)'),
+    expires_in_days: z.coerce.number().int().min(1).max(365).optional().describe('Reservation expiry in days, 1–365 (without device_id)'),
+    idempotency_key: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe('Client-chosen key; a retry with the same key on the same pool returns the first result instead of allocating again'),
+  })
+  .strict();
+export type AllocateIpInput = z.infer<typeof AllocateIpInputSchema>;
+
+export const AllocationSchema = z
+  .object({
+    ip: z.string().describe('The allocated address'),
+    pool_id: IdSchema,
+    network_id: IdSchema,
+    device_id: IdSchema.optional().describe('Device the address was attached to'),
+    address_id: IdSchema.optional().describe('The new device address'),
+    reservation_id: IdSchema.optional().describe('The reservation created when no device_id was given'),
+    idempotent_replay: z.boolean().describe('True when this answers a retry of an earlier call with the same idempotency_key'),
+  })
+  .describe('Result of ip_allocate');
+export type Allocation = z.infer<typeof AllocationSchema>;

@@ -1,0 +1,19 @@
+import { DashboardInputSchema, DashboardSchema } from '../../schemas/dashboard.ts';
+import { getDashboard } from '../services/dashboard/get.ts';
+import { defineOperation } from './types.ts';
+
+export const dashboardOperations = [
+  defineOperation({
+    name: 'dashboard_get',
+    title: 'Inventory dashboard',
+    description:
+      'Totals of devices (by status), networks, pools, datacenters and active reservations; overall IPv4 utilization; the ' +
+      'fullest networks; and stale devices (active but unchanged for stale_days). Every figure covers all rows.',
+    permission: 'dashboard:read',
+    annotations: { readOnly: true, destructive: false, idempotent: true },
+    input: DashboardInputSchema,
+    output: DashboardSchema,
+    run: (env, ctx, input) => getDashboard(env, ctx, input),
+    http: { method: 'GET', path: '/api/dashboard' },
+  }),
+];

@@ -1,0 +1,91 @@
+// Device relationship operations (contains, connected_to, depends_on).
+import {
+  AddRelationshipInputSchema,
+  DeviceRelationshipsInputSchema,
+  ListRelationshipsInputSchema,
+  RelatedDevicePageSchema,
+  RelatedDevicesInputSchema,
+  RelationshipDeletedSchema,
+  RelationshipKeyInputSchema,
+  RelationshipPageSchema,
+  RelationshipSchema,
+  UpdateRelationshipInputSchema,
+} from '../../schemas/relationships.ts';
+import { addRelationship } from '../services/relationships/add.ts';
+import { deleteRelationship } from '../services/relationships/delete.ts';
+import { listDeviceRelationships, listRelatedDevices, listRelationships } from '../services/relationships/list.ts';
+import { updateRelationship } from '../services/relationships/update.ts';
+import { defineOperation } from './types.ts';
+
+const READ = { readOnly: true, destructive: false, idempotent: true };
+const KEY_PATH = '/api/devices/:parent_id/relationships/:child_id/:type';
+
+export const relationshipOperations = [
+  defineOperation({
+    name: 'device_add_relationship',
+    title: 'Link two devices',
+    description:
+      'Create a relationship parent → child of type contains, connected_to or depends_on. Both devices must exist and differ. Adding one that already exists updates its notes.',
+    permission: 'relationship:create',
+    annotations: { readOnly: false, destructive: false, idempotent: true },
+    input: AddRelationshipInputSchema,
+    output: RelationshipSchema,
+    run: (env, ctx, input) => addRelationship(env, ctx, input),
+    http: { method: 'POST', path: '/api/devices/:parent_id/relationships', status: 201 },
+  }),
+  defineOperation({
+    name: 'device_get_relationships',
+    title: 'List the relationships of a device',
+    description: 'Relationships in which the device is the parent or the child, optionally of one type. Returns items, total and next_cursor.',
+    permission: 'relationship:read',
+    annotations: READ,
+    input: DeviceRelationshipsInputSchema,
+    output: RelationshipPageSchema,
+    run: (env, ctx, input) => listDeviceRelationships(env, ctx, input),
+    http: { method: 'GET', path: '/api/devices/:id/relationships', response: 'items' },
+  }),
+  defineOperation({
+    name: 'device_related',
+    title: 'List related devices',
+    description: 'The devices at the other end of the device\'s relationships (either direction), optionally through one type, sorted by name.',
+    permission: 'relationship:read',
+    annotations: READ,
+    input: RelatedDevicesInputSchema,
+    output: RelatedDevicePageSchema,
+    run: (env, ctx, input) => listRelatedDevices(env, ctx, input),
+    http: { method: 'GET', path: '/api/devices/:id/related', response: 'items' },
+  }),
+  defineOperation({
+    name: 'relationship_list',
+    title: 'List relationships',
+    description: 'All device relationships, optionally of one type or touching one device. Returns items, total and next_cursor.',
+    permission: 'relationship:list',
+    annotations: READ,
+    input: ListRelationshipsInputSchema,
+    output: RelationshipPageSchema,
+    run: (env, ctx, input) => listRelationships(env, ctx, input),
+    http: { method: 'GET', path: '/api/relationships', response: 'items' },
+  }),
+  defineOperation({
+    name: 'relationship_update',
+    title: 'Change the notes of a relationship',
+    description: 'Set the notes of an existing relationship (NOT_FOUND when it does not exist).',
+    permission: 'relationship:update',
+    annotations: { readOnly: false, destructive: false, idempotent: true },
+    input: UpdateRelationshipInputSchema,
+    output: RelationshipSchema,
+    run: (env, ctx, input) => updateRelationship(env, ctx, input),
+    http: { method: 'PATCH', path: KEY_PATH, status: 204 },
+  }),
+  defineOperation({
+    name: 'relationship_delete',
+    title: 'Delete a relationship',
+    description: 'Delete a relationship. Idempotent: deleting one that does not exist succeeds (existed=false).',
+    permission: 'relationship:delete',
+    annotations: { readOnly: false, destructive: true, idempotent: true },
+    input: RelationshipKeyInputSchema,
+    output: RelationshipDeletedSchema,
+    run: (env, ctx, input) => deleteRelationship(env, ctx, input),
+    http: { method: 'DELETE', path: KEY_PATH, status: 204 },
+  }),
+];

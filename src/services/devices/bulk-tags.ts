@@ -1,0 +1,45 @@
+// Bulk tag add/remove over up to 100 devices (REST only), all-or-nothing: an unknown device id
+// fails the request and no device changes.
+import { and, eq, inArray } from 'drizzle-orm';
+import { BulkTagsInputSchema, type BulkResult } from '../../../schemas/devices.ts';
+import { requirePermission, type CallerContext } from '../../auth/context.ts';
+import { devices, deviceTags } from '../../db/schema/index.ts';
+import { audited } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { bulkResult, parseBulk, runItems } from './bulk-run.ts';
+import { getDeviceRowOrThrow, indexDevice, loadDevice } from './internal.ts';
+
+async function changeTags(env: ServiceEnv, ctx: CallerContext, raw: unknown, mode: 'add' | 'remove'): Promise<BulkResult> {
+  return audited(env, ctx, { action: mode === 'add' ? 'device.bulk_add_tags' : 'device.bulk_remove_tags', resource: 'device' }, (audit) => {
+    requirePermission(ctx, 'device:update');
+    const input = parseBulk(BulkTagsInputSchema, raw);
+    const tags = [...new Set(input.tags)];
+    const ids = [...new Set(input.device_ids)];
+    const now = env.clock.now().toISOString();
+    return env.db.transaction(
+      (tx) => {
+        runItems(tx, 'device_ids', ids, (sp, id) => {
+          getDeviceRowOrThrow(sp, id);
+          if (mode === 'add') {
+            for (const tag of tags) sp.insert(deviceTags).values({ deviceId: id, tag }).onConflictDoNothing().run();
+          } else {
+            sp.delete(deviceTags).where(and(eq(deviceTags.deviceId, id), inArray(deviceTags.tag, tags))).run();
+          }
+          sp.update(devices).set({ updatedAt: now }).where(eq(devices.id, id)).run();
+          indexDevice(sp, loadDevice(sp, id));
+        });
+        audit.record(tx, { extra: { device_ids: ids, tags } });
+        return bulkResult(ids);
+      },
+      { behavior: 'immediate' },
+    );
+  });
+}
+
+export async function bulkAddDeviceTags(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<BulkResult> {
+  return changeTags(env, ctx, raw, 'add');
+}
+
+export async function bulkRemoveDeviceTags(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<BulkResult> {
+  return changeTags(env, ctx, raw, 'remove');
+}

@@ -1,0 +1,19 @@
+import { requirePermission, type CallerContext } from '../../auth/context.ts';
+import { audited } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { deleteDeviceTx } from './write.ts';
+
+/** Deletes a device; its addresses leave their pools (claims released) and relationships cascade. */
+export async function deleteDevice(env: ServiceEnv, ctx: CallerContext, id: string): Promise<{ status: 'deleted'; id: string }> {
+  return audited(env, ctx, { action: 'device.delete', resource: 'device', resourceId: id }, (audit) => {
+    requirePermission(ctx, 'device:delete');
+    return env.db.transaction(
+      (tx) => {
+        const before = deleteDeviceTx(tx, id);
+        audit.record(tx, { resourceId: id, before });
+        return { status: 'deleted' as const, id };
+      },
+      { behavior: 'immediate' },
+    );
+  });
+}

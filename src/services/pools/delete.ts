@@ -1,0 +1,26 @@
+import { eq } from 'drizzle-orm';
+import { requirePermission, type CallerContext } from '../../auth/context.ts';
+import { networkPools } from '../../db/schema/index.ts';
+import { audited } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { getPoolOrThrow, tagsOf, toPool } from './internal.ts';
+
+/**
+ * Deletes a pool: its claims, free ranges, tags, reservations and allocation records go with it
+ * (foreign keys cascade); device addresses in it stay on their devices with pool_id cleared.
+ */
+export async function deletePool(env: ServiceEnv, ctx: CallerContext, id: string): Promise<{ status: 'deleted'; id: string }> {
+  return audited(env, ctx, { action: 'pool.delete', resource: 'pool', resourceId: id }, (audit) => {
+    requirePermission(ctx, 'pool:delete');
+    return env.db.transaction(
+      (tx) => {
+        const before = getPoolOrThrow(tx, id);
+        const tags = tagsOf(tx, [id]).get(id)!;
+        tx.delete(networkPools).where(eq(networkPools.id, id)).run();
+        audit.record(tx, { resourceId: id, before: toPool(before, tags) });
+        return { status: 'deleted' as const, id };
+      },
+      { behavior: 'immediate' },
+    );
+  });
+}

@@ -1,0 +1,32 @@
+// Ends an active reservation: status released, and its address goes back to the pool's free space.
+import { eq } from 'drizzle-orm';
+import { requirePermission, type CallerContext } from '../../auth/context.ts';
+import { reservations } from '../../db/schema/index.ts';
+import { audited } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { releaseOwner } from '../pools/space.ts';
+import { assertActive, assertOwnerOrAdmin, getReservationOrThrow, toReservation } from './internal.ts';
+
+export async function releaseReservation(
+  env: ServiceEnv,
+  ctx: CallerContext,
+  id: string,
+): Promise<{ status: 'released'; id: string; message: string }> {
+  return audited(env, ctx, { action: 'reservation.release', resource: 'reservation', resourceId: id }, (audit) => {
+    requirePermission(ctx, 'reservation:update');
+    const now = env.clock.now().toISOString();
+    return env.db.transaction(
+      (tx) => {
+        const before = getReservationOrThrow(tx, id);
+        assertOwnerOrAdmin(ctx, before, 'release');
+        assertActive(before, 'released');
+        const row = { ...before, status: 'released' as const, releasedAt: now, updatedAt: now };
+        tx.update(reservations).set(row).where(eq(reservations.id, id)).run();
+        releaseOwner(tx, { kind: 'reservation', id });
+        audit.record(tx, { resourceId: id, before: toReservation(before), after: toReservation(row) });
+        return { status: 'released' as const, id, message: `Reservation of ${before.ipAddress} released` };
+      },
+      { behavior: 'immediate' },
+    );
+  });
+}
