@@ -80,9 +80,10 @@ describe('effective-permission cache', () => {
     assert.equal(ctx().isAdmin, false);
   });
 
-  it('gives every context a permission set of its own', () => {
+  it('shares a read-only permission set between contexts, so no request can widen another\'s', () => {
     const a = ctx();
-    (a.permissions as Set<string>).add('user:create');
+    assert.throws(() => (a.permissions as Set<string>).add('user:create'), TypeError);
+    assert.throws(() => (a.permissions as Set<string>).delete('device:list'), TypeError);
     assert.equal(ctx().permissions.has('user:create'), false);
   });
 });

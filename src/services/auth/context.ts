@@ -16,8 +16,8 @@ export function userContext(
   scopes?: ReadonlySet<string>,
 ): CallerContext {
   const access = accessOfUser(env.db, actor.userId);
-  // A Set of its own per context: the cached list is shared between requests, the set is not.
   // An OAuth token acts with the user's permissions intersected with its scopes.
-  const permissions = new Set(scopes ? access.permissions.filter((p) => scopes.has(p)) : access.permissions);
+  // The cached set is shared read-only (ReadonlySet); a scoped token gets a set of its own.
+  const permissions = scopes ? new Set(access.permissions.filter((p) => scopes.has(p))) : access.permissionSet;
   return { actor, permissions, isAdmin: access.isAdmin, ...meta };
 }

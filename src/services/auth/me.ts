@@ -4,12 +4,12 @@ import { AppError } from '../../platform/errors.ts';
 import type { ServiceEnv } from '../env.ts';
 import { getUserOrThrow, rolesOfUser, roleRef, toUser } from '../users/internal.ts';
 
-/** The caller's own account, roles and effective permissions (scopes applied for OAuth). */
+/** The caller's own account, roles and effective permissions (scopes applied for OAuth), already sorted. */
 export function getCurrentUser(env: ServiceEnv, ctx: CallerContext): CurrentUser {
   requireAuthenticated(ctx);
   const id = userIdOf(ctx);
   if (!id) throw new AppError('UNAUTHORIZED', 'This caller is not a user');
   const row = getUserOrThrow(env.db, id);
   const roleRows = rolesOfUser(env.db, id);
-  return { ...toUser(row, roleRows), roles: roleRows.map(roleRef), permissions: [...ctx.permissions].sort() };
+  return { ...toUser(row, roleRows), roles: roleRows.map(roleRef), permissions: [...ctx.permissions] };
 }

@@ -113,6 +113,8 @@ export function hasAdminRole(db: DbOrTx, userId: string): boolean {
 export interface UserAccess {
   /** Sorted, distinct permission names granted by the user's roles (frozen: the list is shared). */
   readonly permissions: readonly string[];
+  /** The same names as a set, shared by every request of this user (callers only read it). */
+  readonly permissionSet: ReadonlySet<string>;
   readonly isAdmin: boolean;
 }
 
@@ -126,10 +128,28 @@ interface AccessCache {
 const MAX_CACHED_USERS = 10_000;
 const accessCaches = new WeakMap<Database.Database, AccessCache>();
 
-const loadAccess = (db: DbOrTx, userId: string): UserAccess => ({
-  permissions: Object.freeze(permissionsOfUser(db, userId)),
-  isAdmin: hasAdminRole(db, userId),
-});
+/** A Set that refuses changes once built, so one can be shared by every request of a user. */
+class FrozenSet<T> extends Set<T> {
+  constructor(values: Iterable<T>) {
+    super();
+    for (const v of values) super.add(v);
+  }
+  override add(): this {
+    throw new TypeError('permission sets are read-only');
+  }
+  override delete(): boolean {
+    throw new TypeError('permission sets are read-only');
+  }
+  override clear(): void {
+    throw new TypeError('permission sets are read-only');
+  }
+}
+
+const loadAccess = (db: DbOrTx, userId: string): UserAccess => {
+  const permissions = Object.freeze(permissionsOfUser(db, userId));
+  return { permissions, permissionSet: new FrozenSet(permissions), isAdmin: hasAdminRole(db, userId) };
+};
+
 
 /**
  * A user's effective permissions and admin flag, which every authenticated request needs.
