@@ -18,6 +18,11 @@ import type { AppEnv } from './http/types.ts';
 import { catalogueRoutes } from './http/rest/from-catalogue.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { mcpRoutes } from './mcp/http.ts';
+import { oauthClientRoutes } from './http/rest/oauth-clients.ts';
+import { accessTokenVerifier, apiScopeChallenge, mcpChallenge, mcpScopeGate } from './oauth/resource-server.ts';
+import { mcpCors, oauthRoutes } from './oauth/routes.ts';
+import { createOAuthServer } from './oauth/server.ts';
+import { staticRoutes } from './web/static.ts';
 import { prepareTools } from './mcp/tools.ts';
 import { OPERATIONS } from './operations/index.ts';
 import type { ServiceEnv } from './services/env.ts';
@@ -54,25 +59,36 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', maxBody(MAX_BODY_BYTES));
 
   app.route('/', healthRoutes(deps.readiness));
+  app.route('/', staticRoutes());
 
-  app.use('/api/*', authenticate(env, { publicPaths: new Set(['/api/auth/login']) }));
+  let origins: Set<string> | undefined;
+  const allowedOrigins = () => (origins ??= new Set([...ownOrigins(config.mcp.issuerUrl, deps.listening.port), ...config.mcp.allowedOrigins]));
+  const oauth = config.oauth.enabled ? createOAuthServer(env, deps.listening, () => ownOrigins(config.mcp.issuerUrl, deps.listening.port)) : undefined;
+  const bearerVerifiers = oauth ? [accessTokenVerifier(oauth)] : [];
+  if (oauth) app.route('/', oauthRoutes(oauth));
+
+  if (oauth) app.use('/api/*', apiScopeChallenge(oauth));
+  app.use('/api/*', authenticate(env, { publicPaths: new Set(['/api/auth/login']), bearerVerifiers }));
   app.route('/api/auth', authRoutes(env));
   app.route('/api/keys', apiKeyRoutes(env));
   app.route('/api/users', userRoutes(env));
   app.route('/api/roles', roleRoutes(env));
   app.route('/api/permissions', permissionRoutes(env));
   app.route('/api/audit', auditRoutes(env));
+  app.route('/api/oauth', oauthClientRoutes(env));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(OPERATIONS)));
   app.route('/api', catalogueRoutes(env, OPERATIONS));
 
   const tools = prepareTools(OPERATIONS);
-  let origins: Set<string> | undefined;
+  app.use('/mcp', mcpCors(allowedOrigins));
+  if (oauth) app.use('/mcp', mcpScopeGate(oauth, tools));
   app.route(
     '/mcp',
     mcpRoutes(env, {
       tools,
-      allowedOrigins: () => (origins ??= new Set([...ownOrigins(config.mcp.issuerUrl, deps.listening.port), ...config.mcp.allowedOrigins])),
-      challenge: (error) => (error ? `Bearer realm="rackd", error="${error}"` : 'Bearer realm="rackd"'),
+      allowedOrigins,
+      bearerVerifiers,
+      challenge: oauth ? mcpChallenge(oauth) : (error) => (error ? `Bearer realm="rackd", error="${error}"` : 'Bearer realm="rackd"'),
     }),
   );
   return app;

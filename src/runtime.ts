@@ -16,6 +16,7 @@ import { loadKeyMaterial } from './platform/keys.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { purgeAuditLog } from './services/audit/purge.ts';
 import { bootstrapInitialAdmin, syncPermissionCatalogue } from './services/bootstrap.ts';
+import { cleanupOAuth, OAUTH_CLEANUP_JOB } from './services/oauth/cleanup.ts';
 import { EXPIRY_JOB, expireReservations } from './services/reservations/expire.ts';
 import type { ServiceEnv } from './services/env.ts';
 
@@ -135,6 +136,7 @@ export function maintenanceJobs(env: ServiceEnv): Job[] {
       run: () => purgeAuditLog(env),
     },
     { name: EXPIRY_JOB, intervalMs: 60_000, runAtStart: true, run: () => expireReservations(env) },
+    { name: OAUTH_CLEANUP_JOB, intervalMs: 15 * 60_000, runAtStart: true, run: () => cleanupOAuth(env) },
   ];
 }
 

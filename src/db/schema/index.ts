@@ -2,3 +2,4 @@ export * from './users.ts';
 export * from './auth.ts';
 export * from './audit.ts';
 export * from './inventory.ts';
+export * from './oauth.ts';

@@ -1,0 +1,43 @@
+// Audit entries of the authorization server (source `oauth`): token issue/refresh/revoke,
+// client registration and deletion, consent granted or denied. Never a secret in them.
+import type { CallerContext } from '../auth/context.ts';
+import { recordEvent, type AuditChange } from '../services/audit/record.ts';
+import type { ServiceEnv } from '../services/env.ts';
+import { findUser } from '../services/users/internal.ts';
+
+export interface OAuthActor {
+  userId: string;
+  clientId: string;
+  grantId?: string;
+  scope?: string;
+}
+
+/** The request's context re-labelled as an OAuth actor (when a user is known) with source oauth. */
+export function oauthContext(env: ServiceEnv, base: CallerContext, who?: OAuthActor): CallerContext {
+  if (!who) return { ...base, source: 'oauth' };
+  const user = findUser(env.db, who.userId);
+  return {
+    ...base,
+    source: 'oauth',
+    actor: {
+      kind: 'oauth',
+      userId: who.userId,
+      username: user?.username ?? '',
+      clientId: who.clientId,
+      tokenId: who.grantId ?? '',
+      scopes: who.scope ? who.scope.split(' ') : [],
+    },
+  };
+}
+
+export function oauthEvent(
+  env: ServiceEnv,
+  base: CallerContext,
+  who: OAuthActor | undefined,
+  meta: { action: string; resource: string; resourceId?: string },
+  status: 'success' | 'failure',
+  change: AuditChange = {},
+  error?: { code: string; message: string },
+): void {
+  recordEvent(env, oauthContext(env, base, who), meta, status, change, error);
+}

@@ -1,0 +1,142 @@
+// rackd as the resource server of its own access tokens, on /mcp and /api. A token is accepted when
+// its signature, alg, typ, iss, exp and single audience check out AND its grant is still live (one
+// primary-key lookup), so revocation — by the client, by the user, by replay detection — applies
+// to the very next request. The caller then acts with the user's CURRENT permissions ∩ the token's
+// scopes. Challenges carry the PRM URL and the scope to ask for.
+import type { MiddlewareHandler } from 'hono';
+import { bearerToken, type BearerVerifier } from '../http/middleware/authenticate.ts';
+import { errorResponse } from '../http/errors.ts';
+import type { AppEnv } from '../http/types.ts';
+import type { PreparedTool } from '../mcp/tools.ts';
+import { permissionsOf } from '../operations/types.ts';
+import { AppError } from '../platform/errors.ts';
+import { userContext } from '../services/auth/context.ts';
+import { findGrant } from '../services/oauth/internal.ts';
+import { accessOfUser, findUser, type UserRow } from '../services/users/internal.ts';
+import { DEFAULT_CHALLENGE_SCOPE, expandScopes, neededScope, SCOPE_ADMIN } from './scopes.ts';
+import type { OAuthServer } from './server.ts';
+import type { AccessTokenClaims } from './signing.ts';
+
+export const looksLikeJwt = (token: string): boolean => /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token);
+
+export type VerifiedToken = { ok: true; claims: AccessTokenClaims; user: UserRow; scopes: string[] } | { ok: false };
+
+export async function verifyAccessToken(server: OAuthServer, token: string): Promise<VerifiedToken> {
+  const { env } = server;
+  const urls = server.urls();
+  const now = env.clock.now();
+  let claims: AccessTokenClaims;
+  try {
+    claims = await (await server.signer()).verify(token, { issuer: urls.issuer, audience: urls.resource, now });
+  } catch {
+    return { ok: false };
+  }
+  const grant = findGrant(env.db, claims.fid);
+  if (!grant || grant.revokedAt || grant.userId !== claims.sub) return { ok: false };
+  const user = findUser(env.db, claims.sub);
+  if (!user || !user.isActive) return { ok: false };
+  // A password change ends sessions; it ends the tokens of earlier sign-ins too.
+  if (user.passwordChangedAt && grant.createdAt < user.passwordChangedAt) return { ok: false };
+  return { ok: true, claims, user, scopes: claims.scope.split(' ').filter(Boolean) };
+}
+
+/** The bearer verifier for authenticate(): handles JWT-shaped tokens, leaves the rest to API keys. */
+export function accessTokenVerifier(server: OAuthServer): BearerVerifier {
+  return async (token, meta) => {
+    if (!looksLikeJwt(token)) return undefined;
+    const r = await verifyAccessToken(server, token);
+    if (!r.ok) return { ok: false, code: 'UNAUTHORIZED' };
+    const actor = {
+      kind: 'oauth' as const,
+      userId: r.user.id,
+      username: r.user.username,
+      clientId: r.claims.client_id,
+      tokenId: r.claims.jti,
+      scopes: r.scopes,
+    };
+    const ctx = userContext(server.env, actor, meta, expandScopes(r.scopes));
+    // Administrator-only guards (requireAdmin, "see everyone's keys") need the admin scope too.
+    return { ok: true, ctx: { ...ctx, isAdmin: ctx.isAdmin && r.scopes.includes(SCOPE_ADMIN) } };
+  };
+}
+
+const quote = (s: string) => s.replace(/["\\]/g, '');
+
+/** WWW-Authenticate of /mcp: the PRM URL and the scope to request; invalid_token when one was sent. */
+export function mcpChallenge(server: OAuthServer): (error?: 'invalid_token') => string {
+  return (error) => {
+    const prm = server.urls().resourceMetadata;
+    const common = `resource_metadata="${prm}", scope="${DEFAULT_CHALLENGE_SCOPE}"`;
+    return error
+      ? `Bearer error="invalid_token", error_description="The access token is invalid, expired or revoked", ${common}`
+      : `Bearer ${common}`;
+  };
+}
+
+export function insufficientScopeChallenge(server: OAuthServer, scope: string, description: string): string {
+  return `Bearer error="insufficient_scope", scope="${scope}", resource_metadata="${server.urls().resourceMetadata}", error_description="${quote(description)}"`;
+}
+
+/**
+ * /mcp: a tools/call whose tool the token's scopes do not cover, while the user's own roles would,
+ * is answered 403 insufficient_scope naming the scope to ask for, before the MCP server runs — that
+ * is what lets a client step up. When the user lacks the permission anyway, a new consent would
+ * not help: the call proceeds and the tool answers FORBIDDEN.
+ */
+export function mcpScopeGate(server: OAuthServer, tools: readonly PreparedTool[]): MiddlewareHandler<AppEnv> {
+  const byName = new Map(tools.map((t) => [t.op.name, t]));
+  return async function mcpScopeGateMiddleware(c, next) {
+    if (c.req.method !== 'POST') return next();
+    const bearer = bearerToken(c.req.header('authorization'));
+    if (!bearer || !looksLikeJwt(bearer)) return next();
+    const verified = await verifyAccessToken(server, bearer);
+    if (!verified.ok) return next();
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.raw.clone().text());
+    } catch {
+      return next();
+    }
+    const messages = (Array.isArray(body) ? body : [body]) as Array<{ method?: unknown; params?: { name?: unknown } }>;
+    const scoped = expandScopes(verified.scopes);
+    const held = new Set(accessOfUser(server.env.db, verified.user.id).permissions);
+    for (const m of messages) {
+      if (m?.method !== 'tools/call' || typeof m.params?.name !== 'string') continue;
+      const tool = byName.get(m.params.name);
+      if (!tool) continue;
+      const perms = permissionsOf(tool.op);
+      if (perms.some((p) => scoped.has(p) && held.has(p))) continue;
+      const wouldHold = perms.filter((p) => held.has(p));
+      if (wouldHold.length === 0) continue;
+      const scope = neededScope(wouldHold);
+      const message = `The token's scopes do not cover ${tool.op.name}; request scope ${scope}`;
+      const res = errorResponse(c, new AppError('FORBIDDEN', message, { details: [{ field: 'scope', message: scope }] }));
+      res.headers.set('WWW-Authenticate', insufficientScopeChallenge(server, scope, message));
+      return res;
+    }
+    return next();
+  };
+}
+
+/**
+ * /api: a 403 for an OAuth caller whose user holds the permission but whose scopes do not gets an
+ * insufficient_scope challenge, so REST clients can step up the same way.
+ */
+export function apiScopeChallenge(server: OAuthServer): MiddlewareHandler<AppEnv> {
+  return async function apiScopeChallengeMiddleware(c, next) {
+    await next();
+    const caller = c.get('caller');
+    if (c.res.status !== 403 || caller.actor.kind !== 'oauth') return;
+    let permission: string | undefined;
+    try {
+      const body = (await c.res.clone().json()) as { code?: string; details?: Array<{ field: string; message: string }> };
+      if (body.code === 'FORBIDDEN') permission = body.details?.find((d) => d.field === 'permission')?.message;
+    } catch {
+      return;
+    }
+    if (!permission) return;
+    if (!accessOfUser(server.env.db, caller.actor.userId).permissions.includes(permission)) return;
+    const scope = neededScope([permission]);
+    c.res.headers.set('WWW-Authenticate', insufficientScopeChallenge(server, scope, `The token's scopes do not cover ${permission}; request scope ${scope}`));
+  };
+}

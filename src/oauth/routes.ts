@@ -1,0 +1,57 @@
+// Mounts the authorization server: the well-known metadata, the /mcp-oauth endpoints and the
+// JWKS. Metadata, token, register, revoke and JWKS answer browsers of any origin (no credentials
+// are involved: CORS without cookies); /authorize is a navigation and needs none.
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { AppEnv } from '../http/types.ts';
+import { authorizeGet, authorizePost } from './authorize.ts';
+import { authorizationServerMetadata, protectedResourceMetadata } from './metadata.ts';
+import { registerEndpoint } from './register.ts';
+import { revokeEndpoint } from './revoke.ts';
+import type { OAuthServer } from './server.ts';
+import { tokenEndpoint } from './token.ts';
+import { AS_METADATA_PATH, MCP_PATH, OAUTH_PREFIX, PRM_PATH } from './urls.ts';
+
+const publicCors = cors({
+  origin: '*',
+  allowMethods: ['GET', 'POST', 'OPTIONS'],
+  allowHeaders: ['Authorization', 'Content-Type', 'MCP-Protocol-Version'],
+  exposeHeaders: ['WWW-Authenticate'],
+  maxAge: 600,
+});
+
+export function oauthRoutes(server: OAuthServer): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  // Computed once, on the first request (the port is known by then); served as the same bytes.
+  let asDoc: string | undefined;
+  let prmDoc: string | undefined;
+  const json = (body: string) => new Response(body, { headers: { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' } });
+
+  for (const path of [AS_METADATA_PATH, PRM_PATH, `${PRM_PATH}${MCP_PATH}`, `${OAUTH_PREFIX}/jwks`, `${OAUTH_PREFIX}/token`, `${OAUTH_PREFIX}/register`, `${OAUTH_PREFIX}/revoke`]) {
+    app.use(path, publicCors);
+  }
+  app.get(AS_METADATA_PATH, () => json((asDoc ??= JSON.stringify(authorizationServerMetadata(server.urls())))));
+  // The path-aware document is the one RFC 9728 clients use; the root one serves clients that
+  // only try the root. Both name the same resource.
+  app.get(`${PRM_PATH}${MCP_PATH}`, () => json((prmDoc ??= JSON.stringify(protectedResourceMetadata(server.urls())))));
+  app.get(PRM_PATH, () => json((prmDoc ??= JSON.stringify(protectedResourceMetadata(server.urls())))));
+  app.get(`${OAUTH_PREFIX}/jwks`, async () => json(JSON.stringify((await server.signer()).jwks)));
+
+  app.get(`${OAUTH_PREFIX}/authorize`, (c) => authorizeGet(server, c));
+  app.post(`${OAUTH_PREFIX}/authorize`, (c) => authorizePost(server, c));
+  app.post(`${OAUTH_PREFIX}/token`, (c) => tokenEndpoint(server, c));
+  app.post(`${OAUTH_PREFIX}/register`, (c) => registerEndpoint(server, c));
+  app.post(`${OAUTH_PREFIX}/revoke`, (c) => revokeEndpoint(server, c));
+  return app;
+}
+
+/** CORS of /mcp for the allowed origins: browsers must see WWW-Authenticate to start OAuth. */
+export function mcpCors(allowed: () => ReadonlySet<string>) {
+  return cors({
+    origin: (origin) => (allowed().has(origin.toLowerCase().replace(/\/$/, '')) ? origin : null),
+    allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Last-Event-ID', 'Mcp-Method', 'Mcp-Name'],
+    exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
+    maxAge: 600,
+  });
+}

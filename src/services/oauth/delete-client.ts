@@ -1,0 +1,30 @@
+// DELETE /api/oauth/clients/{id}: removes a client and with it every code, grant and refresh token
+// (foreign keys cascade). Its access tokens die with their grants: the resource server finds no
+// grant for them on the next request. Your own API-registered client needs apikey:delete; any
+// other client needs user:delete, and one you may not even list is simply not found.
+import { eq } from 'drizzle-orm';
+import { hasPermission, requirePermission, userIdOf, type CallerContext } from '../../auth/context.ts';
+import { oauthClients } from '../../db/schema/index.ts';
+import { notFound } from '../../platform/errors.ts';
+import { audited } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { findClientById, revokeGrantsWhere, toOAuthClient } from './internal.ts';
+import { oauthGrants } from '../../db/schema/index.ts';
+
+export async function deleteOAuthClient(env: ServiceEnv, ctx: CallerContext, id: string): Promise<void> {
+  return audited(env, { ...ctx, source: 'oauth' }, { action: 'oauth_client.delete', resource: 'oauth_client', resourceId: id }, (audit) => {
+    const row = findClientById(env.db, id);
+    const own = row !== undefined && row.ownerUserId !== null && row.ownerUserId === userIdOf(ctx);
+    if (!row || (!own && !hasPermission(ctx, 'user:list'))) throw notFound('OAuth client', id);
+    requirePermission(ctx, own ? 'apikey:delete' : 'user:delete');
+    const now = env.clock.now().toISOString();
+    env.db.transaction(
+      (tx) => {
+        const revoked = revokeGrantsWhere(tx, eq(oauthGrants.clientId, id), 'client_deleted', now);
+        tx.delete(oauthClients).where(eq(oauthClients.id, id)).run();
+        audit.record(tx, { resourceId: id, before: toOAuthClient(row), extra: { revoked_grants: revoked } });
+      },
+      { behavior: 'immediate' },
+    );
+  });
+}
