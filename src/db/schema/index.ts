@@ -3,3 +3,5 @@ export * from './auth.ts';
 export * from './audit.ts';
 export * from './inventory.ts';
 export * from './oauth.ts';
+export * from './discovery.ts';
+export * from './webhooks.ts';
