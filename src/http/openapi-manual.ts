@@ -1,9 +1,20 @@
-// The hand-written endpoints (auth, API keys, users, roles, audit, health) described for the
-// OpenAPI document. The catalogue describes everything else; this list mirrors src/http/rest/*.ts
-// and src/http/health.ts, so a route added there needs a line here.
+// The hand-written endpoints (auth, API keys, users, roles, audit, OAuth clients, health, OAuth
+// discovery) described for the OpenAPI document. The catalogue describes everything else; this
+// list mirrors src/http/rest/*.ts, src/http/health.ts and the JSON documents of src/oauth/routes.ts,
+// so a route added there needs a line here. The OAuth protocol endpoints (/mcp-oauth/authorize,
+// token, register, revoke) are left out on purpose: they take form posts or answer HTML and
+// redirects, and their errors are RFC 6749/7591 bodies, not the ErrorEnvelope every entry here
+// is documented with; docs/api.md describes them.
 import { z } from 'zod';
 import { ApiKeySchema, CreateApiKeyInputSchema, CreatedApiKeySchema, ListApiKeysInputSchema } from '../../schemas/api-keys.ts';
 import { AuditEntrySchema, ExportAuditInputSchema, ListAuditInputSchema } from '../../schemas/audit.ts';
+import {
+  CreatedOAuthClientSchema,
+  CreateOAuthClientInputSchema,
+  ListOAuthClientsInputSchema,
+  OAuthAuthorizationSchema,
+  OAuthClientSchema,
+} from '../../schemas/oauth.ts';
 import {
   CreateRoleInputSchema,
   ListPermissionsInputSchema,
@@ -56,6 +67,55 @@ const Readiness = z
   .describe('Readiness of the server and its dependencies');
 const OpenApiDocument = z.record(z.string(), z.unknown()).describe('This OpenAPI 3.1 document');
 
+// The OAuth discovery documents (src/oauth/metadata.ts), as they are served.
+const AuthMethods = z.array(z.enum(['client_secret_basic', 'client_secret_post', 'none']));
+const ScopesSupported = z.array(z.string()).describe('rackd:read, rackd:write and rackd:admin, then every permission name, sorted');
+const AuthorizationServerMetadata = z
+  .object({
+    issuer: z.string().describe('MCP_OAUTH_ISSUER_URL (default http://localhost:<port>): an origin without a trailing slash'),
+    authorization_endpoint: z.string().describe('<issuer>/mcp-oauth/authorize'),
+    token_endpoint: z.string().describe('<issuer>/mcp-oauth/token'),
+    registration_endpoint: z.string().describe('<issuer>/mcp-oauth/register (RFC 7591)'),
+    revocation_endpoint: z.string().describe('<issuer>/mcp-oauth/revoke (RFC 7009)'),
+    jwks_uri: z.string().describe('<issuer>/mcp-oauth/jwks'),
+    scopes_supported: ScopesSupported,
+    response_types_supported: z.array(z.literal('code')).describe('Only the authorization-code flow'),
+    response_modes_supported: z.array(z.literal('query')).describe('The code comes back in the query string'),
+    grant_types_supported: z.array(z.enum(['authorization_code', 'refresh_token', 'client_credentials'])).describe('Grant types of the token endpoint'),
+    token_endpoint_auth_methods_supported: AuthMethods.describe('Client authentication at the token endpoint'),
+    revocation_endpoint_auth_methods_supported: AuthMethods.describe('Client authentication at the revocation endpoint'),
+    code_challenge_methods_supported: z.array(z.literal('S256')).describe('PKCE: S256 only'),
+    authorization_response_iss_parameter_supported: z.literal(true).describe('Every authorization response carries iss (RFC 9207)'),
+    client_id_metadata_document_supported: z.literal(true).describe('An https client_id is fetched as a Client ID Metadata Document'),
+  })
+  .describe('RFC 8414 authorization-server metadata');
+const ProtectedResourceMetadata = z
+  .object({
+    resource: z.string().describe('The canonical resource <issuer>/mcp: the access-token audience and the RFC 8707 resource value'),
+    authorization_servers: z.array(z.string()).describe('The issuer, the only authorization server'),
+    bearer_methods_supported: z.array(z.literal('header')).describe('Tokens only in the Authorization header'),
+    scopes_supported: ScopesSupported,
+    resource_name: z.string().describe('"rackd"'),
+  })
+  .describe('RFC 9728 protected-resource metadata of /mcp');
+const Jwks = z
+  .object({
+    keys: z
+      .array(
+        z.object({
+          kty: z.literal('OKP').describe('Key type'),
+          crv: z.literal('Ed25519').describe('Curve'),
+          x: z.string().describe('The public key (base64url)'),
+          kid: z.string().describe('RFC 7638 thumbprint of the key; the kid of every access token'),
+          alg: z.literal('EdDSA').describe('Signing algorithm of the access tokens'),
+          use: z.literal('sig').describe('Signature key'),
+        }),
+      )
+      .describe('The access-token signing key (one)'),
+  })
+  .describe('JSON Web Key Set');
+const oauthOnly = ' Served only while MCP_OAUTH_ENABLED is true (the default); CORS allows any origin. No authentication.';
+
 const id = (what: string) => `the ${what}'s id`;
 
 export const MANUAL_ENDPOINTS: readonly ManualEndpoint[] = [
@@ -101,4 +161,17 @@ export const MANUAL_ENDPOINTS: readonly ManualEndpoint[] = [
   { operationId: 'audit_list', method: 'GET', path: '/api/audit', tag: 'audit', summary: 'List audit entries', description: 'Audit entries, newest first, with filters. Bare array; the total is in X-Total-Count.', permissions: ['audit:list'], input: ListAuditInputSchema, response: { status: 200, kind: 'items', schema: AuditEntrySchema } },
   { operationId: 'audit_export', method: 'GET', path: '/api/audit/export', tag: 'audit', summary: 'Export the audit log', description: 'The whole filtered audit log as a CSV (default) or JSON attachment, streamed without a row cap.', permissions: ['audit:export'], input: ExportAuditInputSchema, response: { status: 200, kind: 'export', schema: AuditEntrySchema } },
   { operationId: 'audit_get', method: 'GET', path: '/api/audit/{id}', tag: 'audit', summary: 'Get an audit entry', description: `One audit entry by ${id('entry')}.`, permissions: ['audit:read'], response: { status: 200, kind: 'body', schema: AuditEntrySchema } },
+
+  // --- OAuth clients and authorizations (src/http/rest/oauth-clients.ts) ---
+  { operationId: 'oauth_client_list', method: 'GET', path: '/api/oauth/clients', tag: 'oauth', summary: 'List OAuth clients', description: 'OAuth clients, newest first, never with secrets. Holders of user:list see every client (self-registered, metadata-document and API-registered) and need nothing else; other callers need apikey:list and see only the clients they registered through POST /api/oauth/clients. Bare array; the total is in X-Total-Count.', permissions: ['apikey:list'], input: ListOAuthClientsInputSchema, response: { status: 200, kind: 'items', schema: OAuthClientSchema } },
+  { operationId: 'oauth_client_create', method: 'POST', path: '/api/oauth/clients', tag: 'oauth', summary: 'Register an agent client', description: 'Registers a confidential OAuth client bound to the caller: an agent that gets access tokens with grant_type=client_credentials (and, with redirect_uris, the authorization-code flow) and acts as the caller. The client_secret is returned once; only its SHA-256 is stored. scope defaults to rackd:read and bounds what the client may request; an unknown scope is 400 VALIDATION_ERROR. Tokens never exceed the owner\'s current permissions.', permissions: ['apikey:create'], input: CreateOAuthClientInputSchema, response: { status: 201, kind: 'body', schema: CreatedOAuthClientSchema } },
+  { operationId: 'oauth_client_delete', method: 'DELETE', path: '/api/oauth/clients/{id}', tag: 'oauth', summary: 'Delete an OAuth client', description: `Deletes a client by ${id('client')} (the \`id\` field, not client_id) with its codes, grants and refresh tokens; its access tokens are refused from the next request on. A client you registered through the API needs apikey:delete; any other client needs user:delete, and user:list to see it at all (404 otherwise).`, permissions: ['apikey:delete'], response: { status: 204, kind: 'empty' } },
+  { operationId: 'oauth_authorization_list', method: 'GET', path: '/api/oauth/authorizations', tag: 'oauth', summary: 'Your authorized applications', description: 'The applications the caller signed in with OAuth that still hold a live grant: one item per client with the union of the scopes granted, most recently used first. Only the caller\'s own grants; any authenticated user. Not paged (the query string is ignored); the total is in X-Total-Count.', permissions: [], response: { status: 200, kind: 'items', schema: OAuthAuthorizationSchema } },
+  { operationId: 'oauth_authorization_revoke', method: 'DELETE', path: '/api/oauth/authorizations/{id}', tag: 'oauth', summary: 'Revoke an application', description: 'Revokes every live grant the caller gave the client whose id (`client.id` in the list) is in the path: its refresh and access tokens stop working on the next request. 404 when the caller has no live grant for it. Any authenticated user, for their own grants only.', permissions: [], response: { status: 204, kind: 'empty' } },
+
+  // --- OAuth discovery (src/oauth/routes.ts); the protocol endpoints are described in docs/api.md ---
+  { operationId: 'oauth_authorization_server_metadata', method: 'GET', path: '/.well-known/oauth-authorization-server', tag: 'oauth', summary: 'Authorization-server metadata', description: `RFC 8414 metadata of rackd's OAuth 2.1 authorization server: endpoints, scopes, PKCE S256, client authentication methods.${oauthOnly}`, permissions: [], public: true, response: { status: 200, kind: 'body', schema: AuthorizationServerMetadata } },
+  { operationId: 'oauth_protected_resource_metadata', method: 'GET', path: '/.well-known/oauth-protected-resource/mcp', tag: 'oauth', summary: 'Protected-resource metadata of /mcp', description: `RFC 9728 metadata of the /mcp resource; the resource_metadata URL of every /mcp challenge points here.${oauthOnly}`, permissions: [], public: true, response: { status: 200, kind: 'body', schema: ProtectedResourceMetadata } },
+  { operationId: 'oauth_protected_resource_metadata_root', method: 'GET', path: '/.well-known/oauth-protected-resource', tag: 'oauth', summary: 'Protected-resource metadata (root)', description: `The same document as /.well-known/oauth-protected-resource/mcp, for clients that only try the root.${oauthOnly}`, permissions: [], public: true, response: { status: 200, kind: 'body', schema: ProtectedResourceMetadata } },
+  { operationId: 'oauth_jwks', method: 'GET', path: '/mcp-oauth/jwks', tag: 'oauth', summary: 'Token signing keys', description: `The public Ed25519 key that signs access tokens (JWTs, typ at+jwt), derived from the master key.${oauthOnly}`, permissions: [], public: true, response: { status: 200, kind: 'body', schema: Jwks } },
 ];

@@ -274,7 +274,7 @@ export function buildOpenApi(ops: readonly Operation[], manual: readonly ManualE
     paths: sortedPaths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer <key>' },
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <credential>: an API key (rackd_…) or an OAuth 2.1 access token issued by this server' },
         cookieAuth: { type: 'apiKey', in: 'cookie', name: 'rackd_session', description: 'The session cookie set by POST /api/auth/login' },
       },
       schemas: Object.fromEntries([...comps.schemas.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),

@@ -23,7 +23,8 @@ export const SENSITIVE_ROUTES: ReadonlyArray<readonly [string, RegExp]> = [
   ['*', /^\/api\/networks\/bulk$/],
   ['POST', /^\/api\/users$/],
   ['POST', /^\/api\/users\/[^/]+\/(password|reset-password)$/],
-  ['POST', /^\/mcp-oauth\/(register|authorize|token)$/],
+  ['POST', /^\/api\/oauth\/clients$/],
+  ['POST', /^\/mcp-oauth\/(register|authorize|token|revoke)$/],
 ];
 
 export const isSensitive = (method: string, path: string): boolean =>
