@@ -3,13 +3,22 @@
 // each other) and records the results in bench/RESULTS.md. Exit code 1 if any target fails.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { allocateScale } from './allocate-scale.ts';
 import { authMe } from './auth-me.ts';
+import { deviceGet } from './device-get.ts';
 import { fmt, type Benchmark, type BenchSettings } from './lib/bench.ts';
+import { stopSharedInventory } from './lib/inventory.ts';
 import { describeMachine, machineInfo, updateResults, type RunRecord } from './lib/report.ts';
 import { ROOT } from './lib/server.ts';
 import { loginP99 } from './login-p99.ts';
+import { mcpVsRest } from './mcp-vs-rest.ts';
+import { nmapQuick } from './nmap-quick.ts';
+import { rss100k } from './rss-100k.ts';
+import { searchP95 } from './search-p95.ts';
 
-const BENCHMARKS: Benchmark[] = [authMe, loginP99];
+// device-get, mcp-vs-rest, search-p95 and rss-100k share one server holding 100,000 devices
+// (bench/lib/inventory.ts); rss-100k stays last so it measures after the others.
+const BENCHMARKS: Benchmark[] = [authMe, loginP99, allocateScale, nmapQuick, deviceGet, mcpVsRest, searchP95, rss100k];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -44,13 +53,17 @@ if (!(settings.rounds >= 1 && settings.roundMs > 0 && settings.warmupMs >= 0)) {
 const machine = machineInfo();
 console.log(`machine: ${describeMachine(machine)}`);
 const records: RunRecord[] = [];
-for (const bench of selected) {
-  console.log(`\n${bench.name}`);
-  const outcome = await bench.run(settings);
-  const rec: RunRecord = { name: bench.name, outcome, machine: { ...machine, date: machineInfo().date }, settings, note: values.note };
-  records.push(rec);
-  console.log(`${bench.name}: ratio ${fmt(outcome.ratio, 3)} (target ${outcome.target}) ${outcome.pass ? 'PASS' : 'FAIL'}`);
-  for (const n of outcome.notes) console.log(`  ${n}`);
+try {
+  for (const bench of selected) {
+    console.log(`\n${bench.name}`);
+    const outcome = await bench.run(settings);
+    const rec: RunRecord = { name: bench.name, outcome, machine: { ...machine, date: machineInfo().date }, settings, note: values.note };
+    records.push(rec);
+    console.log(`${bench.name}: ratio ${fmt(outcome.ratio, 3)} (target ${outcome.target}) ${outcome.pass ? 'PASS' : 'FAIL'}`);
+    for (const n of outcome.notes) console.log(`  ${n}`);
+  }
+} finally {
+  await stopSharedInventory();
 }
 
 if (!values['no-write']) {

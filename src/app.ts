@@ -14,6 +14,7 @@ import { auditRoutes } from './http/rest/audit.ts';
 import { authRoutes } from './http/rest/auth.ts';
 import { permissionRoutes, roleRoutes } from './http/rest/roles.ts';
 import { userRoutes } from './http/rest/users.ts';
+import { webhookEventRoutes } from './http/rest/webhooks.ts';
 import type { AppEnv } from './http/types.ts';
 import { catalogueRoutes } from './http/rest/from-catalogue.ts';
 import { openApiDocument } from './http/openapi.ts';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/audit', auditRoutes(env));
   app.route('/api/oauth', oauthClientRoutes(env));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(OPERATIONS)));
+  app.route('/api/webhooks', webhookEventRoutes());
   app.route('/api', catalogueRoutes(env, OPERATIONS));
 
   const tools = prepareTools(OPERATIONS);

@@ -9,6 +9,8 @@ import { createPasswordHasher } from './auth/passwords.ts';
 import { createMemoryRateLimitStore, createValkeyRateLimitStore, type RateLimitStore } from './auth/rate-limit-store.ts';
 import { createSqliteSessionStore, createValkeySessionStore, type SessionStore } from './auth/session-store.ts';
 import { openDataDir, type Db } from './db/client.ts';
+import { stopScans } from './discovery/runner.ts';
+import { startScheduleRunner, type ScheduleRunner } from './discovery/schedule-runner.ts';
 import { startScheduler, type Job, type Scheduler } from './jobs/scheduler.ts';
 import { systemClock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
@@ -16,9 +18,14 @@ import { loadKeyMaterial } from './platform/keys.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { purgeAuditLog } from './services/audit/purge.ts';
 import { bootstrapInitialAdmin, syncPermissionCatalogue } from './services/bootstrap.ts';
+import { cleanupDiscovered, DISCOVERY_CLEANUP_JOB } from './services/discovery/cleanup.ts';
+import { failInterruptedScans } from './services/discovery/interrupted.ts';
 import { cleanupOAuth, OAUTH_CLEANUP_JOB } from './services/oauth/cleanup.ts';
 import { EXPIRY_JOB, expireReservations } from './services/reservations/expire.ts';
+import { ensureBuiltinScanProfiles } from './services/scan-profiles/builtins.ts';
 import type { ServiceEnv } from './services/env.ts';
+import { purgeWebhookHistory, WEBHOOK_RETENTION_JOB } from './services/webhooks/purge.ts';
+import { startDispatcher, type Dispatcher } from './webhooks/dispatcher.ts';
 
 export const PID_FILE = 'rackd.pid';
 
@@ -118,7 +125,10 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; boots
   };
   try {
     syncPermissionCatalogue(env);
+    ensureBuiltinScanProfiles(env);
     if (opts.bootstrap) await bootstrapInitialAdmin(env);
+    // Only the server (bootstrap) may: an offline command must not fail the scans of a running server.
+    if (opts.bootstrap) await failInterruptedScans(env);
   } catch (err) {
     await close();
     throw err;
@@ -137,6 +147,8 @@ export function maintenanceJobs(env: ServiceEnv): Job[] {
     },
     { name: EXPIRY_JOB, intervalMs: 60_000, runAtStart: true, run: () => expireReservations(env) },
     { name: OAUTH_CLEANUP_JOB, intervalMs: 15 * 60_000, runAtStart: true, run: () => cleanupOAuth(env) },
+    { name: DISCOVERY_CLEANUP_JOB, intervalMs: 3_600_000, runAtStart: true, run: () => cleanupDiscovered(env) },
+    { name: WEBHOOK_RETENTION_JOB, intervalMs: 3_600_000, runAtStart: true, run: () => purgeWebhookHistory(env) },
   ];
 }
 
@@ -145,6 +157,8 @@ export interface RunningServer {
   url: string;
   runtime: Runtime;
   scheduler: Scheduler;
+  /** Starts due scheduled scans and discovery rules every 30 s. */
+  scheduleRunner: ScheduleRunner;
   stop(): Promise<void>;
 }
 
@@ -181,6 +195,9 @@ export async function startServer(config: Config, opts: { logger?: Logger; write
     await runtime.close();
     throw err;
   }
+  // The webhook worker; WEBHOOK_WORKER_ENABLED=false leaves events queued in the database (maintenance).
+  const dispatcher: Dispatcher | undefined = config.webhooks.workerEnabled ? startDispatcher(env) : undefined;
+  const scheduleRunner = startScheduleRunner(env);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   listening.port = port;
@@ -193,8 +210,12 @@ export async function startServer(config: Config, opts: { logger?: Logger; write
     url,
     runtime,
     scheduler,
+    scheduleRunner,
     async stop() {
       scheduler.stop();
+      await scheduleRunner.stop();
+      await dispatcher?.stop();
+      await stopScans(env);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

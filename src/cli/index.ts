@@ -24,6 +24,10 @@ const commands: Record<string, () => Promise<Command>> = {
     const m = await import('./mcp.ts');
     return { run: m.mcpCommand, help: m.mcpHelp, summary: 'serve MCP over stdio, proxying to a running server' };
   },
+  credentials: async () => {
+    const m = await import('./credentials.ts');
+    return { run: m.credentialsCommand, help: m.credentialsHelp, summary: 'rotate the key that encrypts credentials and webhook secrets' };
+  },
   restore: async () => {
     const m = await import('./restore.ts');
     return { run: m.restoreCommand, help: m.restoreHelp, summary: 'replace the database with a backup' };

@@ -36,6 +36,7 @@ import {
   UpdateUserInputSchema,
   UserSchema,
 } from '../../schemas/users.ts';
+import { EventTypeSchema } from '../../schemas/webhooks.ts';
 import type { HttpMethod } from '../operations/types.ts';
 
 export interface ManualEndpoint {
@@ -168,6 +169,9 @@ export const MANUAL_ENDPOINTS: readonly ManualEndpoint[] = [
   { operationId: 'oauth_client_delete', method: 'DELETE', path: '/api/oauth/clients/{id}', tag: 'oauth', summary: 'Delete an OAuth client', description: `Deletes a client by ${id('client')} (the \`id\` field, not client_id) with its codes, grants and refresh tokens; its access tokens are refused from the next request on. A client you registered through the API needs apikey:delete; any other client needs user:delete, and user:list to see it at all (404 otherwise).`, permissions: ['apikey:delete'], response: { status: 204, kind: 'empty' } },
   { operationId: 'oauth_authorization_list', method: 'GET', path: '/api/oauth/authorizations', tag: 'oauth', summary: 'Your authorized applications', description: 'The applications the caller signed in with OAuth that still hold a live grant: one item per client with the union of the scopes granted, most recently used first. Only the caller\'s own grants; any authenticated user. Not paged (the query string is ignored); the total is in X-Total-Count.', permissions: [], response: { status: 200, kind: 'items', schema: OAuthAuthorizationSchema } },
   { operationId: 'oauth_authorization_revoke', method: 'DELETE', path: '/api/oauth/authorizations/{id}', tag: 'oauth', summary: 'Revoke an application', description: 'Revokes every live grant the caller gave the client whose id (`client.id` in the list) is in the path: its refresh and access tokens stop working on the next request. 404 when the caller has no live grant for it. Any authenticated user, for their own grants only.', permissions: [], response: { status: 204, kind: 'empty' } },
+
+  // --- webhooks (src/http/rest/webhooks.ts; the rest of /api/webhooks comes from the catalogue) ---
+  { operationId: 'webhook_event_types', method: 'GET', path: '/api/webhooks/events', tag: 'webhooks', summary: 'Webhook event types', description: 'The event catalogue: every type a webhook can subscribe to, with label and description (value repeats type for Rackd clients). Any authenticated caller. Bare array; the total is in X-Total-Count.', permissions: [], response: { status: 200, kind: 'items', schema: EventTypeSchema } },
 
   // --- OAuth discovery (src/oauth/routes.ts); the protocol endpoints are described in docs/api.md ---
   { operationId: 'oauth_authorization_server_metadata', method: 'GET', path: '/.well-known/oauth-authorization-server', tag: 'oauth', summary: 'Authorization-server metadata', description: `RFC 8414 metadata of rackd's OAuth 2.1 authorization server: endpoints, scopes, PKCE S256, client authentication methods.${oauthOnly}`, permissions: [], public: true, response: { status: 200, kind: 'body', schema: AuthorizationServerMetadata } },

@@ -1,6 +1,6 @@
-// The /mcp endpoint: Streamable HTTP (SDK web-standard transport, stateless, JSON responses)
-// inside Hono. Bearer credentials only — never cookies or query-string tokens — and an Origin
-// check against DNS rebinding.
+// The /mcp endpoint: Streamable HTTP (SDK web-standard transport, stateless, JSON responses —
+// SSE only for a call that asked for progress) inside Hono. Bearer credentials only — never
+// cookies or query-string tokens — and an Origin check against DNS rebinding.
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono, type Context } from 'hono';
 import { AppError } from '../platform/errors.ts';
@@ -27,6 +27,15 @@ function originAllowed(c: Context<AppEnv>, allowed: ReadonlySet<string>): boolea
   return allowed.has(origin.toLowerCase().replace(/\/$/, ''));
 }
 
+/** True when a tools/call in the body (one message or a batch) asks for progress notifications. */
+function wantsProgress(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((m) => {
+    const msg = m as { method?: unknown; params?: { _meta?: { progressToken?: unknown } } } | null;
+    return msg?.method === 'tools/call' && msg.params?._meta?.progressToken !== undefined;
+  });
+}
+
 export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
@@ -48,9 +57,24 @@ export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> 
   app.use('*', authenticate(env, { source: 'mcp', bearerVerifiers: opts.bearerVerifiers, challenge: opts.challenge }));
   app.post('/', async (c) => {
     const ctx = c.get('caller');
-    const server = createMcpServer(env, ctx, opts.tools, c.get('log'));
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    // Progress notifications can only travel on an SSE response, so a call carrying a progress
+    // token is answered as a stream; everything else keeps the plain JSON response, which must
+    // arrive before REQUEST_TIMEOUT — tools that wait (discovery_scan) are told their budget.
+    const streaming = wantsProgress(await c.req.raw.clone().json().catch(() => undefined));
+    const timeoutMs = env.config.requestTimeoutMs;
+    const budgetMs = streaming || timeoutMs <= 0 ? undefined : Math.max(1_000, timeoutMs - 2_000);
+    const server = createMcpServer(env, ctx, opts.tools, c.get('log'), { budgetMs });
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streaming });
     await server.connect(transport);
+    if (streaming) {
+      // The stream is still being written when handleRequest returns: close after the last response.
+      const send = transport.send.bind(transport);
+      transport.send = async (message, options) => {
+        await send(message, options);
+        if ('result' in message || 'error' in message) setImmediate(() => void server.close());
+      };
+      return transport.handleRequest(c.req.raw);
+    }
     try {
       return await transport.handleRequest(c.req.raw);
     } finally {

@@ -7,10 +7,15 @@ import {
   ListToolsRequestSchema,
   McpError,
   type CallToolResult,
+  type ProgressToken,
+  type ServerNotification,
+  type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallerContext } from '../auth/context.ts';
 import { AppError, fromZodIssues, toAppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { RunContext } from '../operations/types.ts';
 import type { ServiceEnv } from '../services/env.ts';
 import { visibleTo, type PreparedTool } from './tools.ts';
 
@@ -31,7 +36,25 @@ export function toolError(err: AppError): CallToolResult {
   };
 }
 
-export function createMcpServer(env: ServiceEnv, ctx: CallerContext, tools: readonly PreparedTool[], logger: Logger): Server {
+type CallExtra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'sendNotification' | 'signal'>;
+
+/** Progress notifications go out only when the client asked for them with a progress token. */
+export function runContextOf(progressToken: ProgressToken | undefined, extra: CallExtra, budgetMs?: number): RunContext {
+  if (progressToken === undefined) return { signal: extra.signal, budgetMs };
+  return {
+    signal: extra.signal,
+    budgetMs,
+    progress: (progress, total, message) =>
+      extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress, total, ...(message !== undefined && { message }) } }),
+  };
+}
+
+export interface McpServerOptions {
+  /** How long a tool call may take (JSON responses must beat REQUEST_TIMEOUT); absent: no limit. */
+  budgetMs?: number;
+}
+
+export function createMcpServer(env: ServiceEnv, ctx: CallerContext, tools: readonly PreparedTool[], logger: Logger, opts: McpServerOptions = {}): Server {
   const byName = new Map(tools.map((t) => [t.op.name, t]));
   const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
 
@@ -39,13 +62,13 @@ export function createMcpServer(env: ServiceEnv, ctx: CallerContext, tools: read
     tools: tools.filter((t) => visibleTo(t, ctx)).map((t) => t.descriptor),
   }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const tool = byName.get(request.params.name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
     const parsed = tool.op.input.safeParse(request.params.arguments ?? {});
     if (!parsed.success) return toolError(fromZodIssues(parsed.error.issues));
     try {
-      const output = await tool.op.run(env, ctx, parsed.data);
+      const output = await tool.op.run(env, ctx, parsed.data, runContextOf(request.params._meta?.progressToken, extra, opts.budgetMs));
       return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> };
     } catch (err) {
       const app = toAppError(err);

@@ -37,6 +37,8 @@ export interface SafeFetchInit {
   timeoutMs?: number;
   /** Largest response body accepted; past it the request is aborted. Default 1 MiB. */
   maxBytes?: number;
+  /** User-Agent; default rackd/<version>. */
+  userAgent?: string;
   /** Accept header; default * / *. */
   accept?: string;
   /** Extra trust anchors for https (tests use a throw-away CA); the system store is still checked otherwise. */
@@ -148,7 +150,7 @@ function send(
     if (!STRIPPED_HEADERS.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
   }
   headers.host = url.host;
-  headers['user-agent'] = USER_AGENT;
+  headers['user-agent'] = init.userAgent ?? USER_AGENT;
   headers.accept = init.accept ?? headers.accept ?? '*/*';
   headers['accept-encoding'] = 'identity';
   headers.connection = 'close';

@@ -14,7 +14,8 @@ import { authenticateSession } from '../services/auth/authenticate.ts';
 import { login } from '../services/auth/login.ts';
 import { CODE_PREFIX, touchClient } from '../services/oauth/internal.ts';
 import { consentPage, errorPage, loginPage } from '../web/oauth-pages.ts';
-import { oauthEvent } from './audit.ts';
+import { emitEvent } from '../webhooks/emit.ts';
+import { oauthContext, oauthEvent } from './audit.ts';
 import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest, type Checked } from './authorize-request.ts';
 import { checkConsentToken, checkLoginToken, consentToken, loginToken } from './csrf.ts';
 import { paramsOf } from './form.ts';
@@ -172,6 +173,10 @@ export async function authorizePost(server: OAuthServer, c: C): Promise<Response
         })
         .run();
       touchClient(tx, r.client.id, new Date(nowMs).toISOString());
+      emitEvent(tx, env, oauthContext(env, session, { ...who, grantId }), 'oauth_authorization.granted', {
+        resource_id: r.client.id,
+        after: { client_id: r.client.clientId, client_name: r.client.name, user_id: actor.userId, scope: who.scope, redirect_uri: r.redirectUri },
+      });
     },
     { behavior: 'immediate' },
   );

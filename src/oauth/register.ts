@@ -7,7 +7,8 @@ import { oauthClients } from '../db/schema/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { newId, randomToken, sha256Hex } from '../platform/ids.ts';
 import { CLIENT_SECRET_PREFIX } from '../services/oauth/internal.ts';
-import { oauthEvent } from './audit.ts';
+import { emitEvent } from '../webhooks/emit.ts';
+import { oauthContext, oauthEvent } from './audit.ts';
 import { noStore, OAuthError, oauthErrorResponse } from './errors.ts';
 import { validateRedirectUri } from './redirect-uri.ts';
 import { parseScope } from './scopes.ts';
@@ -131,7 +132,6 @@ export async function registerEndpoint(server: OAuthServer, c: Context<AppEnv>):
       updatedAt: now.toISOString(),
       lastUsedAt: null,
     };
-    env.db.insert(oauthClients).values(row).run();
     const out = {
       client_id: id,
       client_id_issued_at: Math.floor(now.getTime() / 1000),
@@ -147,6 +147,15 @@ export async function registerEndpoint(server: OAuthServer, c: Context<AppEnv>):
       ...(reg.applicationType ? { application_type: reg.applicationType } : {}),
     };
     const { client_secret: _secret, ...withoutSecret } = out as typeof out & { client_secret?: string };
+    // The client row and its webhook event commit together (the outbox), so a subscriber hears of
+    // every registered client and of none that failed to register.
+    env.db.transaction(
+      (tx) => {
+        tx.insert(oauthClients).values(row).run();
+        emitEvent(tx, env, oauthContext(env, c.get('caller')), 'oauth_client.created', { resource_id: id, after: withoutSecret });
+      },
+      { behavior: 'immediate' },
+    );
     oauthEvent(env, c.get('caller'), undefined, { action: 'oauth_client.register', resource: 'oauth_client', resourceId: id }, 'success', { after: withoutSecret });
     return c.json(out, 201);
   } catch (err) {

@@ -33,6 +33,19 @@ export interface HttpBinding {
   summary?: string;
 }
 
+/**
+ * What a surface can offer a long-running operation besides its input: MCP passes progress
+ * notifications (when the client sent a progress token) and the request's abort signal.
+ */
+export interface RunContext {
+  /** Reports progress; resolves once the notification is sent. Absent when nobody listens. */
+  progress?(done: number, total: number, message?: string): Promise<void>;
+  /** Aborted when the client cancels the request or goes away. */
+  signal?: AbortSignal;
+  /** Milliseconds the surface lets this call run (a JSON response must beat REQUEST_TIMEOUT); absent: no limit. */
+  budgetMs?: number;
+}
+
 export interface Annotations {
   readOnly: boolean;
   destructive: boolean;
@@ -50,7 +63,7 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   annotations: Annotations;
   input: I;
   output: O;
-  run(env: ServiceEnv, ctx: CallerContext, input: z.infer<I>): Promise<z.infer<O>>;
+  run(env: ServiceEnv, ctx: CallerContext, input: z.infer<I>, runContext?: RunContext): Promise<z.infer<O>>;
   http?: HttpBinding | readonly HttpBinding[];
   /** Operations only reachable over REST (e.g. bulk), not offered as MCP tools. */
   restOnly?: boolean;

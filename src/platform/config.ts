@@ -225,8 +225,18 @@ const EnvSchema = z.object({
   PASSWORD_HASH_COST: int(14, 10, 16),
   PASSWORD_HASH_WORKERS: int(0, 0, 64),
   PASSWORD_HASH_QUEUE: int(32, 1, 10_000),
+  DISCOVERY_MAX_CONCURRENT: int(512, 1, 16_384),
+  DISCOVERY_TIMEOUT: duration('1s'),
+  DISCOVERY_CLEANUP_DAYS: int(30, 1, 36_500),
+  DISCOVERY_SNMPV2C_ENABLED: bool(false),
   SSRF_ALLOW_PRIVATE_TARGETS: bool(false),
   SSRF_ALLOW_LOOPBACK_TARGETS: bool(false),
+  WEBHOOK_WORKER_ENABLED: bool(true),
+  WEBHOOK_RETRY_BASE: duration('10s'),
+  WEBHOOK_RETRY_CAP: duration('1h'),
+  WEBHOOK_RETRY_MAX_ATTEMPTS: int(12, 1, 100),
+  WEBHOOK_TIMEOUT: duration('10s'),
+  WEBHOOK_CONCURRENCY: int(8, 1, 64),
 });
 
 export type LogFormat = 'text' | 'json';
@@ -254,8 +264,12 @@ export interface Config {
   audit: { enabled: boolean; reads: boolean; retentionDays: number };
   encryptionKey?: string;
   passwords: { cost: number; workers: number; queue: number };
+  /** Network discovery: the socket budget shared by all scans, the per-probe timeout, retention, SNMPv2c switch. */
+  discovery: { maxConcurrent: number; timeoutMs: number; cleanupDays: number; snmpV2cEnabled: boolean };
   /** Outbound requests (webhooks, CIMD fetches): which non-public targets are allowed. */
   ssrf: { allowPrivate: boolean; allowLoopback: boolean };
+  /** Webhook delivery: the worker, its retry schedule (full-jitter exponential backoff) and limits. */
+  webhooks: { workerEnabled: boolean; retryBaseMs: number; retryCapMs: number; maxAttempts: number; timeoutMs: number; concurrency: number };
   mcp: {
     allowedOrigins: string[];
     /** The server's public origin (issuer); empty means http://localhost:<port>, fixed once listening. */
@@ -340,7 +354,21 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     audit: { enabled: e.AUDIT_ENABLED, reads: e.AUDIT_READS, retentionDays: e.AUDIT_RETENTION_DAYS },
     encryptionKey: e.ENCRYPTION_KEY,
     passwords: { cost: e.PASSWORD_HASH_COST, workers: e.PASSWORD_HASH_WORKERS, queue: e.PASSWORD_HASH_QUEUE },
+    discovery: {
+      maxConcurrent: e.DISCOVERY_MAX_CONCURRENT,
+      timeoutMs: e.DISCOVERY_TIMEOUT,
+      cleanupDays: e.DISCOVERY_CLEANUP_DAYS,
+      snmpV2cEnabled: e.DISCOVERY_SNMPV2C_ENABLED,
+    },
     ssrf: { allowPrivate: e.SSRF_ALLOW_PRIVATE_TARGETS, allowLoopback: e.SSRF_ALLOW_LOOPBACK_TARGETS },
+    webhooks: {
+      workerEnabled: e.WEBHOOK_WORKER_ENABLED,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE,
+      retryCapMs: Math.max(e.WEBHOOK_RETRY_CAP, e.WEBHOOK_RETRY_BASE),
+      maxAttempts: e.WEBHOOK_RETRY_MAX_ATTEMPTS,
+      timeoutMs: e.WEBHOOK_TIMEOUT,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+    },
     mcp: { allowedOrigins: e.MCP_ALLOWED_ORIGINS, issuerUrl: e.MCP_OAUTH_ISSUER_URL },
     oauth: {
       enabled: e.MCP_OAUTH_ENABLED,

@@ -100,6 +100,13 @@ const FIXTURES: Record<string, Fixture> = {
       { perms: ['device:update', 'pool:read'], input: { pool_id: await pool(fx), device_id: await device(fx), label: 'mx' }, ok: true },
     ],
   },
+  // Promotion creates a device, so it needs device:create besides discovery:create; the dummy id
+  // then answers 404, which is past authorization.
+  discovery_promote: {
+    cases: async () => [
+      { perms: ['discovery:create', 'device:create'], input: { discovered_id: '01900000-0000-7000-8000-000000000000', name: 'mx-promoted' } },
+    ],
+  },
   reservation_list: one('reservation:list', async (fx) => ({ pool_id: await pool(fx) })),
   reservation_get: one('reservation:read', async (fx) => ({ id: (await fx.admin('reservation_create', { pool_id: await pool(fx) })).id })),
   reservation_create: one('reservation:create', async (fx) => ({ pool_id: await pool(fx), purpose: 'matrix' })),

@@ -6,6 +6,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { auditLogs } from '../../db/schema/index.ts';
 import { toAppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { emitAuditedChange, withEventScope } from '../../webhooks/emit.ts';
 import type { ServiceEnv } from '../env.ts';
 
 const SECRET_FIELD = /pass(word)?|secret|token|api_?key|key_hash|^key$|community|private|credential|_hash$/i;
@@ -72,7 +73,11 @@ function insertEntry(
 }
 
 export interface AuditRecorder {
-  /** Records the successful change; call inside the write transaction. */
+  /**
+   * Records the successful change; call inside the write transaction. Besides the audit entry
+   * (when AUDIT_ENABLED) it publishes the change's webhook event into the outbox, whatever
+   * AUDIT_ENABLED says (src/webhooks/emit.ts; actions without an event type publish nothing).
+   */
   record(tx: DbOrTx, change?: AuditChange): void;
 }
 
@@ -93,10 +98,11 @@ export async function audited<T>(
     record(tx, change = {}) {
       recorded = true;
       if (enabled) insertEntry(tx, env, ctx, meta, 'success', change);
+      emitAuditedChange(tx, env, ctx, meta.action, change);
     },
   };
   try {
-    const result = await body(recorder);
+    const result = await withEventScope(env, ctx, () => body(recorder));
     if (enabled && !recorded && (!meta.read || env.config.audit.reads)) {
       insertEntry(env.db, env, ctx, meta, 'success', {});
     }

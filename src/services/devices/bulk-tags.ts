@@ -7,7 +7,7 @@ import { devices, deviceTags } from '../../db/schema/index.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { bulkResult, parseBulk, runItems } from './bulk-run.ts';
-import { getDeviceRowOrThrow, indexDevice, loadDevice } from './internal.ts';
+import { indexDevice, loadDevice } from './internal.ts';
 
 async function changeTags(env: ServiceEnv, ctx: CallerContext, raw: unknown, mode: 'add' | 'remove'): Promise<BulkResult> {
   return audited(env, ctx, { action: mode === 'add' ? 'device.bulk_add_tags' : 'device.bulk_remove_tags', resource: 'device' }, (audit) => {
@@ -18,17 +18,20 @@ async function changeTags(env: ServiceEnv, ctx: CallerContext, raw: unknown, mod
     const now = env.clock.now().toISOString();
     return env.db.transaction(
       (tx) => {
-        runItems(tx, 'device_ids', ids, (sp, id) => {
-          getDeviceRowOrThrow(sp, id);
+        const changes = runItems(tx, 'device_ids', ids, (sp, id) => {
+          const before = loadDevice(sp, id);
           if (mode === 'add') {
             for (const tag of tags) sp.insert(deviceTags).values({ deviceId: id, tag }).onConflictDoNothing().run();
           } else {
             sp.delete(deviceTags).where(and(eq(deviceTags.deviceId, id), inArray(deviceTags.tag, tags))).run();
           }
           sp.update(devices).set({ updatedAt: now }).where(eq(devices.id, id)).run();
-          indexDevice(sp, loadDevice(sp, id));
+          const after = loadDevice(sp, id);
+          indexDevice(sp, after);
+          return { before, after };
         });
-        audit.record(tx, { extra: { device_ids: ids, tags } });
+        // before/after per device: the audit entry shows each change and each device gets its device.updated event.
+        audit.record(tx, { before: changes.map((c) => c.before), after: changes.map((c) => c.after), extra: { device_ids: ids, tags } });
         return bulkResult(ids);
       },
       { behavior: 'immediate' },

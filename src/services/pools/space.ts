@@ -7,6 +7,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { poolClaims, poolFreeRanges } from '../../db/schema/index.ts';
 import { bitsOf, formatIp, parseIp, type Family, type Ip } from '../../net/ip.ts';
 import { AppError } from '../../platform/errors.ts';
+import { afterPoolClaim } from '../../webhooks/emit.ts';
 
 export type ClaimOwner = { kind: 'address' | 'reservation'; id: string };
 
@@ -56,6 +57,8 @@ export function claimAddress(tx: DbOrTx, poolId: string, hex: string, owner: Cla
   }
   tx.insert(poolClaims).values({ poolId, ipHex: hex, ownerKind: owner.kind, ownerId: owner.id }).run();
   carve(tx, poolId, hex);
+  // Every claim passes here, so this is where a pool crossing its utilization threshold is seen.
+  afterPoolClaim(tx, poolId);
 }
 
 /** Returns an address to the free ranges, merging with its neighbours. */

@@ -1,0 +1,113 @@
+// mcp-vs-rest: the MCP surface must not cost much more than the REST mirror of the same
+// operation. Throughput of JSON-RPC `tools/call device_get` POSTed to /mcp against REST
+// GET /api/devices/{id}, same device, same API key, same server, same run; target ≥ 0.33.
+//
+// The endpoint is stateless (no session), so every POST stands alone: no initialize per call,
+// just the request a client sends once it is connected. The load generator posts raw JSON-RPC;
+// one response is checked first to be a correct, non-error tool result for that device.
+import { describeLoad, fmt, interleaved, medianOf, mib, ms, withServerCpu, type Benchmark, type Measured } from './lib/bench.ts';
+import { PROBE_DEVICE } from './device-get.ts';
+import { deviceName, sharedInventory } from './lib/inventory.ts';
+import { runLoad, send } from './lib/load.ts';
+import http from 'node:http';
+
+const CONCURRENCY = 8;
+const TARGET = 0.33;
+const PROTOCOL = '2025-11-25';
+
+interface ToolResponse {
+  jsonrpc: string;
+  id: number;
+  result?: { isError?: boolean; structuredContent?: { id?: string; name?: string }; content?: unknown[] };
+  error?: unknown;
+}
+
+export const mcpVsRest: Benchmark = {
+  name: 'mcp-vs-rest',
+  async run(settings) {
+    const inv = await sharedInventory(settings);
+    inv.usedBy.push('mcp-vs-rest');
+    const { server } = inv;
+    const id = inv.ids[PROBE_DEVICE]!;
+    const restPath = `/api/devices/${id}`;
+    const mcpHeaders = {
+      authorization: `Bearer ${inv.key}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': PROTOCOL,
+    };
+    const mcpBody = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'device_get', arguments: { id } } });
+
+    // One call by hand first: the load generator only sees statuses, and a JSON-RPC error is a 200 too.
+    const agent = new http.Agent({ keepAlive: false });
+    const probe = await send(agent, new URL('/mcp', server.url), 'POST', { ...mcpHeaders, 'content-length': String(Buffer.byteLength(mcpBody)) }, mcpBody);
+    let parsed: ToolResponse | undefined;
+    try {
+      parsed = JSON.parse(probe.text) as ToolResponse;
+    } catch {
+      // reported below
+    }
+    const sc = parsed?.result?.structuredContent;
+    if (probe.status !== 200 || !parsed || parsed.error || parsed.result?.isError || sc?.id !== id || sc.name !== deviceName(PROBE_DEVICE)) {
+      throw new Error(`MCP tools/call device_get did not return the device: ${probe.status} ${probe.text.slice(0, 300)}`);
+    }
+    const rest = await inv.api.call<{ id: string }>('GET', restPath, undefined, 200);
+    if (rest.id !== id) throw new Error(`GET ${restPath} returned ${rest.id}`);
+
+    const rssBefore = server.rssKb();
+    const restLoad = (durationMs: number) =>
+      runLoad({ url: server.url, path: restPath, headers: { authorization: `Bearer ${inv.key}` }, concurrency: CONCURRENCY, durationMs });
+    const mcpLoad = (durationMs: number) =>
+      runLoad({ url: server.url, path: '/mcp', method: 'POST', headers: mcpHeaders, body: mcpBody, concurrency: CONCURRENCY, durationMs });
+    settings.log('  warm-up');
+    await restLoad(settings.warmupMs);
+    await mcpLoad(settings.warmupMs);
+    const r = await interleaved<Measured>(
+      settings,
+      ['REST GET /api/devices/{id}', 'MCP tools/call device_get'],
+      () => withServerCpu(server.cpuSeconds, () => restLoad(settings.roundMs)),
+      () => withServerCpu(server.cpuSeconds, () => mcpLoad(settings.roundMs)),
+      (x) => `${describeLoad(x)}, server CPU ${fmt(x.cpuUsPerRequest)} µs/request`,
+    );
+    const base = medianOf(r.a, (x) => x.rps);
+    const cand = medianOf(r.b, (x) => x.rps);
+    const ratio = cand / base;
+    const cpuA = medianOf(r.a, (x) => x.cpuUsPerRequest);
+    const cpuB = medianOf(r.b, (x) => x.cpuUsPerRequest);
+    const rows = r.a.map((a, i) => {
+      const b = r.b[i]!;
+      return [String(i + 1), fmt(a.rps), ms(a.p99), fmt(a.cpuUsPerRequest), fmt(b.rps), ms(b.p99), fmt(b.cpuUsPerRequest), fmt(b.rps / a.rps, 3)];
+    });
+    rows.push([
+      '**median**',
+      `**${fmt(base)}**`,
+      ms(medianOf(r.a, (x) => x.p99)),
+      fmt(cpuA),
+      `**${fmt(cand)}**`,
+      ms(medianOf(r.b, (x) => x.p99)),
+      fmt(cpuB),
+      `**${fmt(ratio, 3)}**`,
+    ]);
+    return {
+      description:
+        `Requests/s of MCP \`tools/call\` \`device_get\` (raw JSON-RPC POSTed to the stateless \`/mcp\` endpoint with ` +
+        `\`Authorization: Bearer\`, \`Accept: application/json, text/event-stream\`, \`MCP-Protocol-Version: ${PROTOCOL}\`; ` +
+        `no initialize per call) divided by requests/s of REST \`GET /api/devices/{id}\` for the same device and API key, ` +
+        `${CONCURRENCY} keep-alive connections each, closed loop, on the shared ${fmt(inv.ids.length)}-device inventory. ` +
+        `One MCP response is checked first to carry the device as \`structuredContent\` without \`isError\`. ` +
+        `Ratio = median(MCP req/s) / median(REST req/s).`,
+      target: `ratio ≥ ${TARGET}`,
+      ratio,
+      pass: ratio >= TARGET,
+      table: {
+        header: ['round', 'REST req/s', 'REST p99', 'REST server CPU µs/req', 'MCP req/s', 'MCP p99', 'MCP server CPU µs/req', 'round ratio'],
+        rows,
+      },
+      notes: [
+        `Server CPU per request (diagnostic): ${fmt(cpuA)} µs REST, ${fmt(cpuB)} µs MCP, CPU-cost ratio ${fmt(cpuA / cpuB, 3)}.`,
+        `Response sizes: REST ${fmt(Buffer.byteLength(JSON.stringify(rest)))} bytes, MCP ${fmt(Buffer.byteLength(probe.text))} bytes (the device twice: text content and structuredContent).`,
+        `Server RSS (VmRSS): ${mib(rssBefore)} before, ${mib(server.rssKb())} after the benchmark.`,
+      ],
+    };
+  },
+};

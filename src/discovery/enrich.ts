@@ -1,0 +1,94 @@
+// The main-thread half of a scan: for each host the probe phase found up, the slower lookups —
+// reverse DNS and, when the profile has credentials, SNMP and SSH — then MAC (neighbour table),
+// vendor (OUI registry) and the device-type/OS classification, giving the host's report.
+import type { ArpCache } from './arp.ts';
+import type { ServiceInfo } from './banner.ts';
+import { classify, type Classification } from './classify.ts';
+import { vendorOf } from './oui.ts';
+import type { HostKeyStore, ProbeCredentials, SnmpFacts, SshFacts } from './probes.ts';
+import type { ReverseResolver } from './rdns.ts';
+import type { ProbedHost } from './scanner.ts';
+
+export interface CredentialedProbes {
+  credentials: ProbeCredentials;
+  snmpPort?: number;
+  sshPort?: number;
+  timeoutMs: number;
+  v2cEnabled: boolean;
+  hostKeys: HostKeyStore;
+  snmpProbe(ip: string, cred: NonNullable<ProbeCredentials['snmp']>, opts: { port?: number; timeoutMs: number; v2cEnabled: boolean }): Promise<SnmpFacts | undefined>;
+  sshProbe(ip: string, cred: NonNullable<ProbeCredentials['ssh']>, opts: { port?: number; timeoutMs: number; hostKeys: HostKeyStore }): Promise<SshFacts | undefined>;
+}
+
+export interface HostReport {
+  ip: string;
+  openPorts: number[];
+  services: ServiceInfo[];
+  mac: string;
+  vendor: string;
+  hostname: string;
+  hostnameSource: '' | 'ssh' | 'snmp' | 'dns';
+  classification: Classification;
+  facts: Record<string, unknown>;
+}
+
+export interface Lookups {
+  ptr?: string;
+  snmp?: SnmpFacts;
+  snmpPort?: number;
+  ssh?: SshFacts;
+  facts?: Record<string, unknown>;
+}
+
+/** True when hosts need the asynchronous lookups at all (a plain scan without DNS does not). */
+export const needsLookups = (rdns: ReverseResolver | undefined, cp: CredentialedProbes | undefined): boolean => rdns !== undefined || cp !== undefined;
+
+export async function lookup(host: ProbedHost, rdns: ReverseResolver | undefined, cp: CredentialedProbes | undefined): Promise<Lookups> {
+  const facts: Record<string, unknown> = {};
+  const { ip } = host;
+  const sshPort = cp?.sshPort ?? 22;
+  const [ptr, snmp, ssh] = await Promise.all([
+    rdns ? rdns.reverse(ip) : Promise.resolve(undefined),
+    cp?.credentials.snmp
+      ? cp.snmpProbe(ip, cp.credentials.snmp, { port: cp.snmpPort, timeoutMs: cp.timeoutMs, v2cEnabled: cp.v2cEnabled }).catch((err: Error) => {
+          facts.snmp_error = err.message;
+          return undefined;
+        })
+      : Promise.resolve(undefined),
+    cp?.credentials.ssh && host.ports.some((r) => r.state === 'open' && r.port === sshPort)
+      ? cp.sshProbe(ip, cp.credentials.ssh, { port: sshPort, timeoutMs: cp.timeoutMs, hostKeys: cp.hostKeys }).catch((err: Error) => {
+          facts.ssh_error = err.message;
+          return undefined;
+        })
+      : Promise.resolve(undefined),
+  ]);
+  return { ptr, snmp, snmpPort: cp?.snmpPort, ssh, facts };
+}
+
+/** The host's report from its probes and lookups (synchronous: the hot path of a plain scan). */
+export function describeHost(host: ProbedHost, { ptr, snmp, snmpPort, ssh, facts = {} }: Lookups, arp: ArpCache): HostReport {
+  const open = host.ports.filter((r) => r.state === 'open');
+  const services = open.map((r) => r.service!).filter(Boolean);
+  let mac = arp.lookup(host.ip) ?? '';
+  if (snmp) {
+    facts.snmp = snmp;
+    services.push({ port: snmpPort ?? 161, protocol: 'udp', service: 'snmp', version: snmp.sysDescr.split(/\r?\n/, 1)[0]!.slice(0, 200), banner: '' });
+    if (!mac) mac = snmp.interfaces.find((i) => i.mac && i.mac !== '00:00:00:00:00:00')?.mac ?? '';
+  }
+  if (ssh) facts.ssh = ssh;
+  let hostname = '';
+  let hostnameSource: HostReport['hostnameSource'] = '';
+  if (ssh?.hostname) [hostname, hostnameSource] = [ssh.hostname.toLowerCase(), 'ssh'];
+  else if (snmp?.sysName) [hostname, hostnameSource] = [snmp.sysName.toLowerCase(), 'snmp'];
+  else if (ptr) [hostname, hostnameSource] = [ptr, 'dns'];
+  const vendor = mac ? vendorOf(mac) : '';
+  const openPorts = open.map((r) => r.port);
+  const classification = classify({
+    openPorts,
+    services,
+    vendor,
+    snmp: snmp ? { sysDescr: snmp.sysDescr, sysObjectID: snmp.sysObjectID } : undefined,
+    ssh: ssh ? { os_pretty_name: ssh.os_pretty_name, os_id: ssh.os_id } : undefined,
+  });
+  return { ip: host.ip, openPorts, services, mac: mac.toLowerCase(), vendor, hostname, hostnameSource, classification, facts };
+}

@@ -1,0 +1,276 @@
+// The background scan manager: one per database (process). It owns the host prober (the probe
+// worker thread, whose socket budget every scan shares: DISCOVERY_MAX_CONCURRENT, capped below the
+// process's descriptor limit), the scans now running with their AbortControllers, and waiters (MCP
+// `wait`, cancel). For each host the probes found up it runs the lookups (DNS, SNMP, SSH; bounded)
+// and writes the reports: progress and hosts are flushed at most every FLUSH_MS (or FLUSH_HOSTS
+// hosts), so a /16 costs a few hundred small transactions, not 65,534.
+import { readFileSync } from 'node:fs';
+import type { CallerContext } from '../auth/context.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { ServiceEnv } from '../services/env.ts';
+import { finishScan, flushFound, markRunning, ScanGoneError, type Counts } from '../services/discovery/persist.ts';
+import { ArpCache } from './arp.ts';
+import { describeHost, lookup, needsLookups, type CredentialedProbes, type HostReport } from './enrich.ts';
+import { workerProber, type HostProber } from './probe-client.ts';
+import { createReverseResolver } from './rdns.ts';
+import type { ProbedHost, ProbeOptions, TargetSpec } from './scanner.ts';
+
+const FLUSH_MS = 250;
+const FLUSH_HOSTS = 1000;
+/** Descriptors kept free for the HTTP server, the database and everything else. */
+const FD_RESERVE = 256;
+/** Hosts whose lookups (DNS, SNMP, SSH) run at once. */
+const LOOKUP_CONCURRENCY = 128;
+
+export interface ScanJob {
+  scanId: string;
+  networkId: string;
+  /** Who started it: completion and found hosts are audited in their name. */
+  ctx: CallerContext;
+  spec: TargetSpec;
+  /** Addresses to probe (the subnet's hosts minus exclusions). */
+  total: number;
+  probe: ProbeOptions;
+  credentialed?: CredentialedProbes;
+  reverseDns: boolean;
+}
+
+export type ProgressListener = (c: Counts) => void;
+
+interface Active {
+  controller: AbortController;
+  done: Promise<void>;
+  counts: Counts;
+  listeners: Set<ProgressListener>;
+  stopReason?: 'cancel' | 'shutdown';
+}
+
+/** The soft RLIMIT_NOFILE of this process, from /proc (undefined where unknown). */
+function openFileLimit(): number | undefined {
+  try {
+    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function effectiveConcurrency(configured: number, logger?: Logger): number {
+  const limit = openFileLimit();
+  if (limit === undefined || configured + FD_RESERVE <= limit) return configured;
+  const capped = Math.max(16, limit - FD_RESERVE);
+  logger?.warn('DISCOVERY_MAX_CONCURRENT exceeds the open-file limit; using less', { configured, used: capped, nofile: limit });
+  return capped;
+}
+
+export class ScanManager {
+  /** Sockets all scans share (DISCOVERY_MAX_CONCURRENT, within the descriptor limit). */
+  readonly budget: number;
+  private readonly prober: HostProber;
+  private readonly active = new Map<string, Active>();
+
+  constructor(private readonly env: ServiceEnv) {
+    this.budget = effectiveConcurrency(env.config.discovery.maxConcurrent, env.logger);
+    this.prober = workerProber(this.budget, env.logger);
+  }
+
+  /** Where probes run: the worker thread, or in-process when it could not start. */
+  get proberMode(): 'worker' | 'in-process' {
+    return this.prober.mode;
+  }
+
+  isActive(scanId: string): boolean {
+    return this.active.has(scanId);
+  }
+
+  get running(): number {
+    return this.active.size;
+  }
+
+  /** Starts a pending scan in the background. */
+  launch(job: ScanJob): void {
+    const controller = new AbortController();
+    const a: Active = { controller, counts: { scanned: 0, found: 0, total: job.total }, listeners: new Set(), done: Promise.resolve() };
+    this.active.set(job.scanId, a);
+    a.done = this.run(job, a).finally(() => {
+      this.active.delete(job.scanId);
+      for (const l of a.listeners) l({ ...a.counts });
+    });
+  }
+
+  /** Stops a running scan (status cancelled) and waits until it has written its last counts. */
+  async cancel(scanId: string): Promise<boolean> {
+    const a = this.active.get(scanId);
+    if (!a) return false;
+    a.stopReason ??= 'cancel';
+    a.controller.abort();
+    await a.done;
+    return true;
+  }
+
+  /** Resolves when the scan ends, maxMs passes or the signal aborts; onProgress sees each flush. */
+  wait(scanId: string, opts: { maxMs: number; signal?: AbortSignal; onProgress?: ProgressListener }): Promise<void> {
+    const a = this.active.get(scanId);
+    if (!a) return Promise.resolve();
+    return new Promise((resolve) => {
+      const listener: ProgressListener = (c) => opts.onProgress?.(c);
+      const finish = () => {
+        clearTimeout(timer);
+        a.listeners.delete(listener);
+        opts.signal?.removeEventListener('abort', finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, opts.maxMs);
+      a.listeners.add(listener);
+      opts.signal?.addEventListener('abort', finish, { once: true });
+      void a.done.then(finish);
+    });
+  }
+
+  /** Server shutdown: every running scan ends as failed ("interrupted by shutdown"). */
+  async stopAll(): Promise<void> {
+    const all = [...this.active.values()];
+    for (const a of all) {
+      a.stopReason ??= 'shutdown';
+      a.controller.abort();
+    }
+    await Promise.all(all.map((a) => a.done));
+    await this.prober.close();
+  }
+
+  private async run(job: ScanJob, a: Active): Promise<void> {
+    const { env } = this;
+    const { counts } = a;
+    const target = { scanId: job.scanId, networkId: job.networkId };
+    let buffer: HostReport[] = [];
+    let persisted = -1;
+    let gone = false;
+    const flush = (): void => {
+      if (gone || (buffer.length === 0 && counts.scanned === persisted)) return;
+      const batch = buffer;
+      buffer = [];
+      try {
+        // flushFound writes synchronously before its promise settles; nothing to await here.
+        void flushFound(env, job.ctx, target, batch, { ...counts }).catch((err: unknown) => onFlushError(err));
+        persisted = counts.scanned;
+        for (const l of a.listeners) l({ ...counts });
+      } catch (err) {
+        onFlushError(err);
+      }
+    };
+    const onFlushError = (err: unknown) => {
+      if (gone) return;
+      gone = true;
+      if (!(err instanceof ScanGoneError)) env.logger.error('discovery: could not save scan progress', { scan: job.scanId, err: err as Error });
+      a.controller.abort();
+    };
+    const timer = setInterval(flush, FLUSH_MS);
+    timer.unref();
+    try {
+      markRunning(env, job.scanId);
+      for (const l of a.listeners) l({ ...counts });
+      const rdns = job.reverseDns
+        ? createReverseResolver({
+            timeoutMs: env.config.discovery.timeoutMs,
+            onGiveUp: () => env.logger.warn('discovery: reverse DNS keeps failing; skipped for the rest of the scan', { scan: job.scanId }),
+          })
+        : undefined;
+      const arp = new ArpCache();
+      const signal = a.controller.signal;
+      const record = (report: HostReport) => {
+        counts.scanned++;
+        counts.found++;
+        buffer.push(report);
+        if (buffer.length >= FLUSH_HOSTS) flush();
+      };
+      const lookups = needsLookups(rdns, job.credentialed) ? lookupPool(job, rdns, arp, signal, record, env.logger) : undefined;
+      await this.prober.probe(job.scanId, job.spec, job.probe, signal, (down, up) => {
+        counts.scanned += down;
+        for (const host of up) {
+          if (lookups) lookups.add(host);
+          else record(describeHost(host, {}, arp));
+        }
+      });
+      await lookups?.drained();
+      clearInterval(timer);
+      flush();
+      if (gone) return;
+      const stopped = a.controller.signal.aborted;
+      const status = !stopped ? 'completed' : a.stopReason === 'cancel' ? 'cancelled' : 'failed';
+      const message = !stopped ? '' : a.stopReason === 'cancel' ? 'scan cancelled' : 'interrupted by shutdown';
+      await finishScan(env, job.ctx, job.scanId, status, message, counts);
+    } catch (err) {
+      clearInterval(timer);
+      if (err instanceof ScanGoneError || gone) return;
+      env.logger.error('discovery: scan failed', { scan: job.scanId, err: err as Error });
+      await finishScan(env, job.ctx, job.scanId, 'failed', `scan failed: ${(err as Error).message}`, counts).catch(() => undefined);
+    } finally {
+      clearInterval(timer);
+    }
+  }
+}
+
+/** Runs the lookups of up hosts, LOOKUP_CONCURRENCY at a time, beside the probing. */
+function lookupPool(
+  job: ScanJob,
+  rdns: ReturnType<typeof createReverseResolver> | undefined,
+  arp: ArpCache,
+  signal: AbortSignal,
+  record: (r: HostReport) => void,
+  logger: Logger,
+) {
+  const queue: ProbedHost[] = [];
+  let head = 0;
+  let active = 0;
+  let idle: (() => void) | undefined;
+  const pump = (): void => {
+    while (active < LOOKUP_CONCURRENCY && head < queue.length && !signal.aborted) {
+      const host = queue[head]!;
+      queue[head++] = undefined as never;
+      active++;
+      lookup(host, rdns, job.credentialed)
+        .then(
+          (found) => {
+            if (!signal.aborted) record(describeHost(host, found, arp));
+          },
+          (err: unknown) => logger.warn('discovery: host lookups failed', { ip: host.ip, err: err as Error }),
+        )
+        .finally(() => {
+          active--;
+          pump();
+        });
+    }
+    if (head === queue.length && head > 0) {
+      queue.length = 0;
+      head = 0;
+    }
+    if ((active === 0 && head === queue.length) || signal.aborted) idle?.();
+  };
+  return {
+    add(host: ProbedHost) {
+      queue.push(host);
+      pump();
+    },
+    /** Resolves when every queued host is done — or at once when the scan stopped. */
+    drained: () =>
+      new Promise<void>((resolve) => {
+        idle = resolve;
+        signal.addEventListener('abort', () => resolve(), { once: true });
+        pump();
+      }),
+  };
+}
+
+// One manager per database connection: the server's env and a test's env share it.
+const managers = new WeakMap<object, ScanManager>();
+
+export function scanManager(env: ServiceEnv): ScanManager {
+  let m = managers.get(env.db.$client);
+  if (!m) managers.set(env.db.$client, (m = new ScanManager(env)));
+  return m;
+}
+
+/** For shutdown: stops the scans of this database, if any ever ran. */
+export async function stopScans(env: ServiceEnv): Promise<void> {
+  await managers.get(env.db.$client)?.stopAll();
+}

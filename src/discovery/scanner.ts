@@ -1,0 +1,169 @@
+// The TCP phase of a scan: walks the addresses of one subnet (minus exclusions) and probes each
+// host's ports in parallel under the socket budget; an open port's banner is read and named.
+// A host is up when any port accepted or refused (a reset is an answer). It runs inside the probe
+// worker thread (probe-worker.ts) — or in-process where a worker cannot start — and knows nothing
+// of storage; enrich.ts turns what it finds into host reports on the main thread.
+import { cidrSize, formatIp, lastAddress, parseCidr, type Cidr, type Family } from '../net/ip.ts';
+import { BANNER_TIMEOUT_MS, grabBanner, parseBanner, type ServiceInfo } from './banner.ts';
+import type { Semaphore } from './semaphore.ts';
+import { Prober, type ProbeState } from './tcp.ts';
+
+/** Rackd's and the seed's limit: a /16 of IPv4, or the same number of hosts of IPv6. */
+export const MAX_SCAN_HOSTS = 65_534;
+
+export interface ScanTargets {
+  family: Family;
+  /** Addresses that will be probed (after exclusions). */
+  total: number;
+  ips(): Generator<string>;
+}
+
+/** Addresses in the subnet (without network and broadcast when it has more than two), or undefined past the limit. */
+export function hostCapacity(net: Cidr): number | undefined {
+  const size = cidrSize(net);
+  if (size > BigInt(MAX_SCAN_HOSTS + 2)) return undefined;
+  const n = Number(size);
+  return n > 2 ? n - 2 : n;
+}
+
+/** The addresses to probe: every host address of `net` not covered by an `exclude` entry. */
+export function scanTargets(net: Cidr, exclude: readonly Cidr[]): ScanTargets {
+  const capacity = hostCapacity(net);
+  if (capacity === undefined) throw new Error('subnet too large to scan');
+  const size = Number(cidrSize(net));
+  const first = size > 2 ? 1 : 0;
+  const last = size > 2 ? size - 2 : size - 1;
+  // Excluded offsets as sorted, merged [lo, hi] ranges inside [first, last].
+  const ranges: [number, number][] = [];
+  for (const ex of exclude) {
+    if (ex.family !== net.family) continue;
+    const lo = ex.network > net.network ? ex.network : net.network;
+    const hi = lastAddress(ex) < lastAddress(net) ? lastAddress(ex) : lastAddress(net);
+    if (lo > hi) continue;
+    const a = Math.max(first, Number(lo - net.network));
+    const b = Math.min(last, Number(hi - net.network));
+    if (a <= b) ranges.push([a, b]);
+  }
+  ranges.sort((x, y) => x[0] - y[0]);
+  const merged: [number, number][] = [];
+  for (const r of ranges) {
+    const top = merged[merged.length - 1];
+    if (top && r[0] <= top[1] + 1) top[1] = Math.max(top[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  const excluded = merged.reduce((n, [a, b]) => n + (b - a + 1), 0);
+  const base = Number(net.family === 4 ? net.network : 0n);
+  const format =
+    net.family === 4
+      ? (off: number) => {
+          const v = base + off;
+          return `${Math.floor(v / 16777216) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+        }
+      : (off: number) => formatIp({ family: 6, value: net.network + BigInt(off) });
+  return {
+    family: net.family,
+    total: last - first + 1 - excluded,
+    *ips() {
+      let r = 0;
+      for (let off = first; off <= last; off++) {
+        while (r < merged.length && merged[r]![1] < off) r++;
+        const range = merged[r];
+        if (range && off >= range[0]) {
+          off = range[1];
+          continue;
+        }
+        yield format(off);
+      }
+    },
+  };
+}
+
+/** What a worker needs to rebuild the targets (a generator cannot cross threads). */
+export interface TargetSpec {
+  subnet: string;
+  exclude: readonly string[];
+}
+
+export function targetsFromSpec(spec: TargetSpec): ScanTargets {
+  const net = parseCidr(spec.subnet);
+  if (!net) throw new Error(`bad subnet ${spec.subnet}`);
+  return scanTargets(
+    net,
+    spec.exclude.map((e) => parseCidr(e)).filter((c): c is Cidr => c !== undefined),
+  );
+}
+
+export interface PortResult {
+  port: number;
+  state: ProbeState;
+  service?: ServiceInfo;
+}
+
+export interface ProbedHost {
+  ip: string;
+  ports: PortResult[];
+}
+
+export interface ProbeOptions {
+  ports: readonly number[];
+  /** Connect timeout of one probe (DISCOVERY_TIMEOUT). */
+  timeoutMs: number;
+  bannerTimeoutMs?: number;
+  /** Hosts probed at once by this scan; default: enough to fill the socket budget. */
+  hostConcurrency?: number;
+  /** Force the net.connect probe path (tests). */
+  viaNet?: boolean;
+}
+
+const STATES: readonly ProbeState[] = ['open', 'closed', 'timeout', 'unreachable', 'error'];
+
+export const isUp = (ports: readonly PortResult[]): boolean => ports.some((r) => r.state === 'open' || r.state === 'closed');
+
+/**
+ * Probes every target. onHost runs once per probed address with its port results (up or not).
+ * Resolves when all are done or the signal aborted (hosts in flight then are not reported).
+ */
+export async function probeHosts(
+  targets: ScanTargets,
+  opts: ProbeOptions,
+  sockets: Semaphore,
+  signal: AbortSignal,
+  onHost: (host: ProbedHost) => void,
+): Promise<void> {
+  const prober = new Prober(signal, { viaNet: opts.viaNet });
+  const bannerMs = opts.bannerTimeoutMs ?? BANNER_TIMEOUT_MS;
+  const iterator = targets.ips();
+  const workers = Math.max(1, Math.min(targets.total, opts.hostConcurrency ?? Math.ceil(sockets.size / Math.max(1, opts.ports.length))));
+
+  // Results without a service are the same object for every host: no allocation per probe.
+  const plain = new Map(opts.ports.map((port) => [port, Object.fromEntries(STATES.map((state) => [state, Object.freeze({ port, state })])) as Record<ProbeState, PortResult>]));
+  const probePort = async (ip: string, port: number): Promise<PortResult> => {
+    if (!sockets.tryAcquire()) await sockets.acquire();
+    try {
+      if (signal.aborted) return plain.get(port)!.error;
+      const r = await prober.connect(ip, targets.family, port, opts.timeoutMs, true);
+      if (r.state !== 'open') return plain.get(port)![r.state];
+      const raw = r.socket ? await grabBanner(r.socket, ip, port, bannerMs) : '';
+      return { port, state: 'open', service: parseBanner(port, raw) };
+    } finally {
+      sockets.release();
+    }
+  };
+
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (signal.aborted) return;
+      const next = iterator.next();
+      if (next.done) return;
+      const ip = next.value;
+      const ports = await Promise.all(opts.ports.map((port) => probePort(ip, port)));
+      if (signal.aborted) return;
+      onHost({ ip, ports });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    prober.close();
+  }
+}

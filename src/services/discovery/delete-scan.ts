@@ -1,0 +1,25 @@
+// Deleting a running scan cancels it first, so no runner writes into a row that is gone.
+import { eq } from 'drizzle-orm';
+import { requirePermission, type CallerContext } from '../../auth/context.ts';
+import { discoveryScans } from '../../db/schema/index.ts';
+import { scanManager } from '../../discovery/runner.ts';
+import { audited } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { getScanOrThrow, toScan } from './internal.ts';
+
+export async function deleteScan(env: ServiceEnv, ctx: CallerContext, id: string): Promise<{ status: 'deleted'; id: string }> {
+  return audited(env, ctx, { action: 'discovery_scan.delete', resource: 'discovery_scan', resourceId: id }, async (audit) => {
+    requirePermission(ctx, 'discovery:delete');
+    getScanOrThrow(env.db, id);
+    await scanManager(env).cancel(id);
+    return env.db.transaction(
+      (tx) => {
+        const before = getScanOrThrow(tx, id);
+        tx.delete(discoveryScans).where(eq(discoveryScans.id, id)).run();
+        audit.record(tx, { resourceId: id, before: toScan(before) });
+        return { status: 'deleted' as const, id };
+      },
+      { behavior: 'immediate' },
+    );
+  });
+}

@@ -1,0 +1,201 @@
+// The background runner's writes: scan state transitions, throttled progress, and the batched
+// upsert of found hosts per (network, ip) — an existing row keeps its id and first_seen, a MAC or
+// host name that changed is remembered in facts (previous_mac / previous_hostname) for the drift
+// report. The hosts a flush finds for the first time are audited in the same transaction as one
+// discovery.device_found entry whose `after` lists them (one webhook event per host).
+import type Database from 'better-sqlite3';
+import type { CallerContext } from '../../auth/context.ts';
+import type { HostReport } from '../../discovery/enrich.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { audited, type AuditRecorder } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { ipKey } from '../pools/space.ts';
+import { getScanOrThrow, toScan, type DiscoveredRow } from './internal.ts';
+
+export interface Counts {
+  scanned: number;
+  found: number;
+  total: number;
+}
+
+/** The scan row disappeared (its network was deleted, or the scan itself) while it ran. */
+export class ScanGoneError extends Error {}
+
+type Statements = ReturnType<typeof prepare>;
+type Prev = Pick<DiscoveredRow, 'id' | 'macAddress' | 'hostname' | 'vendor' | 'facts'>;
+const cache = new WeakMap<Database.Database, Statements>();
+
+// Raw prepared statements: a /16 can find 65,534 hosts, and building a query per host would cost
+// more than running it.
+function prepare(db: Database.Database) {
+  return {
+    find: db.prepare<[string, string], Prev>(
+      `SELECT id, mac_address AS macAddress, hostname, vendor, facts FROM discovered_devices WHERE network_id = ? AND ip_hex = ?`,
+    ),
+    known: db.prepare<[string, string], { n: number }>(
+      'SELECT count(*) AS n FROM discovered_devices WHERE network_id = ? AND ip_hex IN (SELECT value FROM json_each(?))',
+    ),
+    insert: db.prepare(
+      `INSERT INTO discovered_devices (id, network_id, ip, ip_hex, mac_address, hostname, vendor, os_guess, device_type, confidence,
+              status, open_ports, services, facts, last_scan_id, first_seen, last_seen, created_at, updated_at)
+       VALUES (@id, @networkId, @ip, @ipHex, @mac, @hostname, @vendor, @os, @type, @confidence, @status, @ports, @services, @facts,
+              @scanId, @now, @now, @now, @now)`,
+    ),
+    update: db.prepare(
+      `UPDATE discovered_devices SET mac_address = @mac, hostname = @hostname, vendor = @vendor, os_guess = @os, device_type = @type,
+              confidence = @confidence, status = @status, open_ports = @ports, services = @services, facts = @facts,
+              last_scan_id = @scanId, last_seen = @now, updated_at = @now
+        WHERE id = @id`,
+    ),
+    progress: db.prepare(
+      `UPDATE discovery_scans SET scanned_hosts = @scanned, found_hosts = @found, progress_percent = @percent, updated_at = @now
+        WHERE id = @id AND status = 'running'`,
+    ),
+  };
+}
+
+const statements = (env: ServiceEnv): Statements => {
+  const db = env.db.$client;
+  let s = cache.get(db);
+  if (!s) cache.set(db, (s = prepare(db)));
+  return s;
+};
+
+export const percentOf = (c: Counts): number => (c.total === 0 ? 100 : Math.round((c.scanned / c.total) * 10_000) / 100);
+
+interface Target {
+  scanId: string;
+  networkId: string;
+}
+
+const factsJson = (facts: Record<string, unknown>): string => {
+  for (const _ in facts) return JSON.stringify(facts);
+  return '{}';
+};
+
+/** ip_hex of a canonical address; IPv4 without the bigint round trip (a /16 has 65,534 of them). */
+function hexOf(ip: string): string {
+  if (ip.includes(':')) return ipKey(ip)!.hex;
+  const [a, b, c, d] = ip.split('.').map(Number) as [number, number, number, number];
+  return (((a << 24) >>> 0) + (b << 16) + (c << 8) + d).toString(16).padStart(8, '0');
+}
+
+function upsert(s: Statements, t: Target, r: HostReport, hex: string, now: string): { id: string; created: boolean } {
+  const prev = s.find.get(t.networkId, hex);
+  // A host that gave no clue (most of a big scan) stores {}: less to write, less WAL.
+  const facts: Record<string, unknown> = { ...r.facts };
+  if (r.hostnameSource) facts.hostname_source = r.hostnameSource;
+  if (r.classification.deviceType.value || r.classification.os.value) {
+    facts.classification = { device_type: r.classification.deviceType, os: r.classification.os };
+  }
+  const type = r.classification.deviceType.value;
+  const row = {
+    mac: r.mac,
+    hostname: r.hostname,
+    vendor: r.vendor,
+    os: r.classification.os.value,
+    type,
+    confidence: r.classification.deviceType.confidence,
+    status: type ? `online:${type}` : 'online',
+    ports: JSON.stringify(r.openPorts),
+    services: JSON.stringify(r.services),
+    scanId: t.scanId,
+    now,
+  };
+  if (!prev) {
+    const id = newId();
+    s.insert.run({ ...row, id, networkId: t.networkId, ip: r.ip, ipHex: hex, facts: factsJson(facts) });
+    return { id, created: true };
+  }
+  // Only a record that once changed carries previous_* facts worth parsing.
+  const old = prev.facts.includes('"previous_') ? (JSON.parse(prev.facts) as Record<string, unknown>) : {};
+  // What this scan could not see (no MAC off-segment, no PTR) keeps its last known value.
+  row.mac ||= prev.macAddress;
+  row.vendor ||= row.mac === prev.macAddress ? prev.vendor : '';
+  row.hostname ||= prev.hostname;
+  for (const [field, before, after] of [
+    ['mac', prev.macAddress, row.mac],
+    ['hostname', prev.hostname, row.hostname],
+  ] as const) {
+    if (before && after && before !== after) {
+      facts[`previous_${field}`] = before;
+      facts[`${field}_changed_at`] = now;
+    } else if (old[`previous_${field}`] !== undefined) {
+      facts[`previous_${field}`] = old[`previous_${field}`];
+      facts[`${field}_changed_at`] = old[`${field}_changed_at`];
+    }
+  }
+  s.update.run({ ...row, id: prev.id, facts: factsJson(facts) });
+  return { id: prev.id, created: false };
+}
+
+/**
+ * One flush of the runner: progress counters plus the hosts found since the last flush, in one
+ * transaction. Throws ScanGoneError when the scan row no longer exists or is no longer running.
+ * Resolves to the number of hosts seen for the first time.
+ */
+export async function flushFound(env: ServiceEnv, ctx: CallerContext, t: Target, reports: readonly HostReport[], counts: Counts): Promise<number> {
+  const s = statements(env);
+  const now = env.clock.now().toISOString();
+  const hexes = reports.map((r) => hexOf(r.ip));
+  const write = (audit?: AuditRecorder): number =>
+    env.db.transaction(
+      (tx) => {
+        const changed = s.progress.run({ id: t.scanId, scanned: counts.scanned, found: counts.found, percent: percentOf(counts), now }).changes;
+        if (changed === 0) throw new ScanGoneError(`scan ${t.scanId} is gone or no longer running`);
+        const created: Record<string, unknown>[] = [];
+        reports.forEach((r, i) => {
+          const out = upsert(s, t, r, hexes[i]!, now);
+          if (out.created) created.push({ id: out.id, network_id: t.networkId, scan_id: t.scanId, ip: r.ip, mac_address: r.mac, hostname: r.hostname, open_ports: r.openPorts });
+        });
+        if (created.length > 0) audit?.record(tx, { resourceId: t.scanId, after: created, extra: { scan_id: t.scanId, network_id: t.networkId, new_hosts: created.length } });
+        return created.length;
+      },
+      { behavior: 'immediate' },
+    );
+  // Audited only when some host is new — decided in the same tick as the write (no await between).
+  const known = reports.length === 0 ? 0 : s.known.get(t.networkId, JSON.stringify(hexes))!.n;
+  if (known === reports.length) return write();
+  return audited(env, ctx, { action: 'discovery.device_found', resource: 'discovered_device' }, (audit) => write(audit));
+}
+
+/** pending → running. */
+export function markRunning(env: ServiceEnv, scanId: string): void {
+  const now = env.clock.now().toISOString();
+  const changed = env.db.$client
+    .prepare(`UPDATE discovery_scans SET status = 'running', started_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`)
+    .run(now, now, scanId).changes;
+  if (changed === 0) throw new ScanGoneError(`scan ${scanId} is gone or no longer pending`);
+}
+
+/** running|pending → completed|failed|cancelled, with the last counts; audited as discovery.complete. */
+export async function finishScan(
+  env: ServiceEnv,
+  ctx: CallerContext,
+  scanId: string,
+  status: 'completed' | 'failed' | 'cancelled',
+  errorMessage: string,
+  counts: Counts | undefined,
+): Promise<void> {
+  await audited(env, ctx, { action: 'discovery.complete', resource: 'discovery_scan', resourceId: scanId }, (audit) =>
+    env.db.transaction(
+      (tx) => {
+        const before = getScanOrThrow(tx, scanId);
+        if (before.status !== 'pending' && before.status !== 'running') {
+          throw new AppError('CONFLICT', `scan ${scanId} already ended (${before.status})`);
+        }
+        const now = env.clock.now().toISOString();
+        const c = counts ?? { scanned: before.scannedHosts, found: before.foundHosts, total: before.totalHosts };
+        env.db.$client
+          .prepare(
+            `UPDATE discovery_scans SET status = ?, error_message = ?, scanned_hosts = ?, found_hosts = ?, progress_percent = ?,
+                    completed_at = ?, updated_at = ? WHERE id = ?`,
+          )
+          .run(status, errorMessage, c.scanned, c.found, status === 'completed' ? 100 : percentOf(c), now, now, scanId);
+        audit.record(tx, { resourceId: scanId, after: toScan(getScanOrThrow(tx, scanId)) });
+      },
+      { behavior: 'immediate' },
+    ),
+  );
+}

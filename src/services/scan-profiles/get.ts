@@ -1,0 +1,12 @@
+import type { ScanProfile } from '../../../schemas/scan-profiles.ts';
+import { requirePermission, type CallerContext } from '../../auth/context.ts';
+import { audited } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { getScanProfileOrThrow, toScanProfile } from './internal.ts';
+
+export async function getScanProfile(env: ServiceEnv, ctx: CallerContext, id: string): Promise<ScanProfile> {
+  return audited(env, ctx, { action: 'scan_profile.read', resource: 'scan_profile', resourceId: id, read: true }, () => {
+    requirePermission(ctx, 'scan-profile:read');
+    return toScanProfile(getScanProfileOrThrow(env.db, id));
+  });
+}

@@ -1,0 +1,22 @@
+import { eq } from 'drizzle-orm';
+import { requirePermission, type CallerContext } from '../../auth/context.ts';
+import { webhooks } from '../../db/schema/index.ts';
+import { audited } from '../audit/record.ts';
+import type { ServiceEnv } from '../env.ts';
+import { getWebhookOrThrow, toWebhook } from './internal.ts';
+
+/** Deletes the webhook with its deliveries and attempt log (FK cascade); a send in flight finishes unrecorded. */
+export async function deleteWebhook(env: ServiceEnv, ctx: CallerContext, id: string): Promise<{ status: 'deleted'; id: string }> {
+  return audited(env, ctx, { action: 'webhook.delete', resource: 'webhook', resourceId: id }, (audit) => {
+    requirePermission(ctx, 'webhooks:delete');
+    return env.db.transaction(
+      (tx) => {
+        const before = getWebhookOrThrow(tx, id);
+        tx.delete(webhooks).where(eq(webhooks.id, id)).run();
+        audit.record(tx, { resourceId: id, before: toWebhook(before) });
+        return { status: 'deleted' as const, id };
+      },
+      { behavior: 'immediate' },
+    );
+  });
+}
