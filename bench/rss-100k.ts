@@ -94,7 +94,8 @@ export const rss100k: Benchmark = {
       },
       notes: [
         `VmRSS during the quiet period, every 5 s: ${samples.filter((_, i) => i % 5 === 4).map((kb) => fmt(kb / 1024)).join(', ')} MiB ` +
-          `(right after the load: ${fmt(afterLoad / 1024)} MiB; the drop is V8's memory reducer compacting the heap once the server is idle).`,
+          `(right after the load: ${fmt(afterLoad / 1024)} MiB` +
+          (final < afterLoad * 0.9 ? `; the drop is V8's memory reducer compacting the heap once the server is idle).` : ').'),
         `At the verdict: RssAnon ${mib(statusField(server.pid, 'RssAnon'))} (JS heap, native allocations, SQLite page cache), ` +
           `RssFile ${mib(statusField(server.pid, 'RssFile'))} (mapped code and files), RssShmem ${mib(statusField(server.pid, 'RssShmem'))}.`,
         `Database files in DATA_DIR: ${fmt(dataDirBytes(server.pid) / 2 ** 20, 1)} MiB. ` +

@@ -1,6 +1,7 @@
 // The main-thread half of a scan: for each host the probe phase found up, the slower lookups —
 // reverse DNS and, when the profile has credentials, SNMP and SSH — then MAC (neighbour table),
 // vendor (OUI registry) and the device-type/OS classification, giving the host's report.
+import type { Logger } from '../platform/logger.ts';
 import type { ArpCache } from './arp.ts';
 import type { ServiceInfo } from './banner.ts';
 import { classify, type Classification } from './classify.ts';
@@ -91,4 +92,58 @@ export function describeHost(host: ProbedHost, { ptr, snmp, snmpPort, ssh, facts
     ssh: ssh ? { os_pretty_name: ssh.os_pretty_name, os_id: ssh.os_id } : undefined,
   });
   return { ip: host.ip, openPorts, services, mac: mac.toLowerCase(), vendor, hostname, hostnameSource, classification, facts };
+}
+
+/** Hosts whose lookups (DNS, SNMP, SSH) run at once. */
+const LOOKUP_CONCURRENCY = 128;
+
+/** Runs the lookups of up hosts, LOOKUP_CONCURRENCY at a time, beside the probing. */
+export function lookupPool(
+  cp: CredentialedProbes | undefined,
+  rdns: ReverseResolver | undefined,
+  arp: ArpCache,
+  signal: AbortSignal,
+  record: (r: HostReport) => void,
+  logger: Logger,
+) {
+  const queue: ProbedHost[] = [];
+  let head = 0;
+  let active = 0;
+  let idle: (() => void) | undefined;
+  const pump = (): void => {
+    while (active < LOOKUP_CONCURRENCY && head < queue.length && !signal.aborted) {
+      const host = queue[head]!;
+      queue[head++] = undefined as never;
+      active++;
+      lookup(host, rdns, cp)
+        .then(
+          (found) => {
+            if (!signal.aborted) record(describeHost(host, found, arp));
+          },
+          (err: unknown) => logger.warn('discovery: host lookups failed', { ip: host.ip, err: err as Error }),
+        )
+        .finally(() => {
+          active--;
+          pump();
+        });
+    }
+    if (head === queue.length && head > 0) {
+      queue.length = 0;
+      head = 0;
+    }
+    if ((active === 0 && head === queue.length) || signal.aborted) idle?.();
+  };
+  return {
+    add(host: ProbedHost) {
+      queue.push(host);
+      pump();
+    },
+    /** Resolves when every queued host is done — or at once when the scan stopped. */
+    drained: () =>
+      new Promise<void>((resolve) => {
+        idle = resolve;
+        signal.addEventListener('abort', () => resolve(), { once: true });
+        pump();
+      }),
+  };
 }

@@ -10,17 +10,15 @@ import type { Logger } from '../platform/logger.ts';
 import type { ServiceEnv } from '../services/env.ts';
 import { finishScan, flushFound, markRunning, ScanGoneError, type Counts } from '../services/discovery/persist.ts';
 import { ArpCache } from './arp.ts';
-import { describeHost, lookup, needsLookups, type CredentialedProbes, type HostReport } from './enrich.ts';
+import { describeHost, lookupPool, needsLookups, type CredentialedProbes, type HostReport } from './enrich.ts';
 import { workerProber, type HostProber } from './probe-client.ts';
 import { createReverseResolver } from './rdns.ts';
-import type { ProbedHost, ProbeOptions, TargetSpec } from './scanner.ts';
+import type { ProbeOptions, TargetSpec } from './scanner.ts';
 
 const FLUSH_MS = 250;
 const FLUSH_HOSTS = 1000;
 /** Descriptors kept free for the HTTP server, the database and everything else. */
 const FD_RESERVE = 256;
-/** Hosts whose lookups (DNS, SNMP, SSH) run at once. */
-const LOOKUP_CONCURRENCY = 128;
 
 export interface ScanJob {
   scanId: string;
@@ -183,7 +181,7 @@ export class ScanManager {
         buffer.push(report);
         if (buffer.length >= FLUSH_HOSTS) flush();
       };
-      const lookups = needsLookups(rdns, job.credentialed) ? lookupPool(job, rdns, arp, signal, record, env.logger) : undefined;
+      const lookups = needsLookups(rdns, job.credentialed) ? lookupPool(job.credentialed, rdns, arp, signal, record, env.logger) : undefined;
       await this.prober.probe(job.scanId, job.spec, job.probe, signal, (down, up) => {
         counts.scanned += down;
         for (const host of up) {
@@ -208,57 +206,6 @@ export class ScanManager {
       clearInterval(timer);
     }
   }
-}
-
-/** Runs the lookups of up hosts, LOOKUP_CONCURRENCY at a time, beside the probing. */
-function lookupPool(
-  job: ScanJob,
-  rdns: ReturnType<typeof createReverseResolver> | undefined,
-  arp: ArpCache,
-  signal: AbortSignal,
-  record: (r: HostReport) => void,
-  logger: Logger,
-) {
-  const queue: ProbedHost[] = [];
-  let head = 0;
-  let active = 0;
-  let idle: (() => void) | undefined;
-  const pump = (): void => {
-    while (active < LOOKUP_CONCURRENCY && head < queue.length && !signal.aborted) {
-      const host = queue[head]!;
-      queue[head++] = undefined as never;
-      active++;
-      lookup(host, rdns, job.credentialed)
-        .then(
-          (found) => {
-            if (!signal.aborted) record(describeHost(host, found, arp));
-          },
-          (err: unknown) => logger.warn('discovery: host lookups failed', { ip: host.ip, err: err as Error }),
-        )
-        .finally(() => {
-          active--;
-          pump();
-        });
-    }
-    if (head === queue.length && head > 0) {
-      queue.length = 0;
-      head = 0;
-    }
-    if ((active === 0 && head === queue.length) || signal.aborted) idle?.();
-  };
-  return {
-    add(host: ProbedHost) {
-      queue.push(host);
-      pump();
-    },
-    /** Resolves when every queued host is done — or at once when the scan stopped. */
-    drained: () =>
-      new Promise<void>((resolve) => {
-        idle = resolve;
-        signal.addEventListener('abort', () => resolve(), { once: true });
-        pump();
-      }),
-  };
 }
 
 // One manager per database connection: the server's env and a test's env share it.

@@ -92,7 +92,7 @@ describe('TCP probes against loopback listeners', () => {
 
   it('probeHosts: refused is up, open ports carry their banner, a cancelled scan stops', async () => {
     const seen: ProbedHost[] = [];
-    await probeHosts(scanTargets(cidr('127.77.1.0/29'), []), { ports: [sshPort] }, new Semaphore(8), new AbortController().signal, (h) => seen.push(h));
+    await probeHosts(scanTargets(cidr('127.77.1.0/29'), []), { ports: [sshPort], timeoutMs: 1000 }, new Semaphore(8), new AbortController().signal, (h) => seen.push(h));
     assert.equal(seen.length, 6);
     for (const h of seen) {
       if (h.ip === '127.77.1.5') {
@@ -103,7 +103,7 @@ describe('TCP probes against loopback listeners', () => {
     const ac = new AbortController();
     ac.abort();
     const none: ProbedHost[] = [];
-    await probeHosts(scanTargets(cidr('127.77.1.0/24'), []), { ports: [sshPort] }, new Semaphore(8), ac.signal, (h) => none.push(h));
+    await probeHosts(scanTargets(cidr('127.77.1.0/24'), []), { ports: [sshPort], timeoutMs: 1000 }, new Semaphore(8), ac.signal, (h) => none.push(h));
     assert.equal(none.length, 0);
   });
 
@@ -120,7 +120,7 @@ describe('TCP probes against loopback listeners', () => {
       const budget = new Semaphore(3);
       const seen: ProbedHost[] = [];
       const t0 = performance.now();
-      await probeHosts(scanTargets(cidr('127.77.2.0/29'), []), { ports: [port], bannerTimeoutMs: 150 }, budget, new AbortController().signal, (h) => seen.push(h));
+      await probeHosts(scanTargets(cidr('127.77.2.0/29'), []), { ports: [port], timeoutMs: 1000, bannerTimeoutMs: 150 }, budget, new AbortController().signal, (h) => seen.push(h));
       const took = performance.now() - t0;
       assert.equal(seen.length, 6);
       assert.ok(seen.every((h) => h.ports[0]!.state === 'open'));

@@ -127,6 +127,33 @@ describe('discovery scans over REST', () => {
     assert.equal(actions.filter((a) => a.action === 'discovery.device_found' && a.resourceId === second.id).length, 0, 'nothing new the second time');
   });
 
+  it('scans with a profile: its ports, type and worker limit', async () => {
+    const profile = await s.api.post(
+      '/api/scan-profiles',
+      { name: 'loopback-ssh', scan_type: 'custom', ports: [sshPort, webPort], timeout_sec: 1, max_workers: 2 },
+      { token: admin.key },
+    );
+    assert.equal(profile.status, 201, profile.text);
+    const netId = await network('127.77.0.0/29');
+    const res = await s.api.post(`/api/discovery/networks/${netId}/scan`, { profile_id: profile.body.id, reverse_dns: false }, { token: admin.key });
+    assert.equal(res.status, 202, res.text);
+    assert.equal(res.body.profile_id, profile.body.id);
+    assert.equal(res.body.scan_type, 'custom');
+    const scan = await finished(res.body.id);
+    assert.equal(scan.status, 'completed');
+    assert.equal(scan.found_hosts, 6);
+    const found = await devices(netId);
+    assert.deepEqual(found.get('127.77.0.5').open_ports, [sshPort]);
+    assert.deepEqual([...found.values()].filter((d) => d.open_ports.length > 0).map((d) => d.ip), ['127.77.0.5']);
+    const started = s.env.db.select().from(auditLogs).all().find((a) => a.action === 'discovery.start' && a.resourceId === scan.id)!;
+    assert.deepEqual(JSON.parse(started.changes).after.ports, [sshPort, webPort].sort((a, b) => a - b));
+    // A built-in profile scans its type's set (quick: nothing listens on 22, 80, 443, 3389 here).
+    const quick = await s.api.post(`/api/discovery/networks/${netId}/scan`, { profile_id: 'default-quick', reverse_dns: false }, { token: admin.key });
+    assert.equal(quick.status, 202, quick.text);
+    assert.equal(quick.body.scan_type, 'quick');
+    assert.equal((await finished(quick.body.id)).status, 'completed');
+  });
+
   it('honours the exclude list', async () => {
     const netId = await network('127.78.0.0/28');
     const res = await s.api.post(

@@ -75,6 +75,8 @@ export async function startScan(env: ServiceEnv, ctx: CallerContext, raw: unknow
       profileId = profile.id;
       scanType = profile.scanType;
       probe.ports = portsFor(profile.scanType, JSON.parse(profile.ports) as number[]);
+      // The profile's per-probe timeout wins over DISCOVERY_TIMEOUT (it also bounds SNMP and SSH).
+      probe.timeoutMs = Math.max(1, profile.timeoutSec) * 1000;
       // The profile's worker limit caps the hosts probed at once (never above what the budget fills).
       probe.hostConcurrency = Math.max(1, Math.min(profile.maxWorkers, Math.ceil(scanManager(env).budget / probe.ports.length)));
       credentialed = await credentialedProbes(env, profile);
