@@ -172,7 +172,7 @@ export const nmapQuick: Benchmark = {
         notes: [
           `rackd server time (created_at → completed_at), median ${fmt(medianOf(rackdRuns, (r) => r.serverMs))} ms; server CPU per scan median ${fmt(medianOf(rackdRuns, (r) => r.cpuS), 2)} s.`,
           `rackd server RSS: idle before ${mib(rssIdle)}, peak during scans ${mib(peak)}, after each round ${afterRound.map(mib).join(' → ')}, 3 s after the last ${mib(rssAfter)}; growth first → last round ${mib(growth)} (${flat ? 'flat' : 'NOT flat'}).`,
-          `Round 1 inserts 65,534 discovered devices (each audited as discovery.device_found); later rounds update them in place.`,
+          `Round 1 inserts 65,534 discovered devices (audited as discovery.device_found entries, one per write batch listing its new hosts); later rounds update them in place.`,
         ],
       };
     } finally {

@@ -47,7 +47,9 @@ export const needsLookups = (rdns: ReverseResolver | undefined, cp: Credentialed
 export async function lookup(host: ProbedHost, rdns: ReverseResolver | undefined, cp: CredentialedProbes | undefined): Promise<Lookups> {
   const facts: Record<string, unknown> = {};
   const { ip } = host;
-  const sshPort = cp?.sshPort ?? 22;
+  // SSH where the profile says, else wherever a banner said ssh (sshd on 2222 too), else 22.
+  const open = host.ports.filter((r) => r.state === 'open');
+  const sshPort = cp?.sshPort ?? open.find((r) => r.service?.service === 'ssh')?.port ?? 22;
   const [ptr, snmp, ssh] = await Promise.all([
     rdns ? rdns.reverse(ip) : Promise.resolve(undefined),
     cp?.credentials.snmp
@@ -56,7 +58,7 @@ export async function lookup(host: ProbedHost, rdns: ReverseResolver | undefined
           return undefined;
         })
       : Promise.resolve(undefined),
-    cp?.credentials.ssh && host.ports.some((r) => r.state === 'open' && r.port === sshPort)
+    cp?.credentials.ssh && open.some((r) => r.port === sshPort)
       ? cp.sshProbe(ip, cp.credentials.ssh, { port: sshPort, timeoutMs: cp.timeoutMs, hostKeys: cp.hostKeys }).catch((err: Error) => {
           facts.ssh_error = err.message;
           return undefined;

@@ -142,9 +142,12 @@ export class ScanManager {
     const target = { scanId: job.scanId, networkId: job.networkId };
     let buffer: HostReport[] = [];
     let persisted = -1;
+    // gone: the scan row vanished or stopped running elsewhere (nothing more to write);
+    // broken: a write failed (the scan ends failed with that reason).
     let gone = false;
+    let broken: Error | undefined;
     const flush = (): void => {
-      if (gone || (buffer.length === 0 && counts.scanned === persisted)) return;
+      if (gone || broken || (buffer.length === 0 && counts.scanned === persisted)) return;
       const batch = buffer;
       buffer = [];
       try {
@@ -157,9 +160,12 @@ export class ScanManager {
       }
     };
     const onFlushError = (err: unknown) => {
-      if (gone) return;
-      gone = true;
-      if (!(err instanceof ScanGoneError)) env.logger.error('discovery: could not save scan progress', { scan: job.scanId, err: err as Error });
+      if (gone || broken) return;
+      if (err instanceof ScanGoneError) gone = true;
+      else {
+        broken = err as Error;
+        env.logger.error('discovery: could not save scan results', { scan: job.scanId, err: broken });
+      }
       a.controller.abort();
     };
     const timer = setInterval(flush, FLUSH_MS);
@@ -193,6 +199,7 @@ export class ScanManager {
       clearInterval(timer);
       flush();
       if (gone) return;
+      if (broken) throw broken;
       const stopped = a.controller.signal.aborted;
       const status = !stopped ? 'completed' : a.stopReason === 'cancel' ? 'cancelled' : 'failed';
       const message = !stopped ? '' : a.stopReason === 'cancel' ? 'scan cancelled' : 'interrupted by shutdown';

@@ -107,6 +107,20 @@ describe('TCP probes against loopback listeners', () => {
     assert.equal(none.length, 0);
   });
 
+  it('scans IPv6 too', async () => {
+    const v6 = net.createServer((c) => c.end('SSH-2.0-V6\r\n'));
+    const port = await listen(v6, '::1');
+    try {
+      const seen: ProbedHost[] = [];
+      // Only ::1: nothing may leave the machine.
+      await probeHosts(scanTargets(cidr('::1/128'), []), { ports: [port, 1], timeoutMs: 1000 }, new Semaphore(4), new AbortController().signal, (h) => seen.push(h));
+      assert.deepEqual(seen.map((h) => [h.ip, h.ports.map((p) => p.state)]), [['::1', ['open', 'closed']]]);
+      assert.equal(seen[0]!.ports[0]!.service?.version, 'V6');
+    } finally {
+      v6.close();
+    }
+  });
+
   it('never holds more sockets than the budget', async () => {
     // Every address answers on this port and stays silent, so each probe holds its socket for the
     // whole banner wait (150 ms): with a budget of 3, six hosts take two waves.

@@ -158,7 +158,8 @@ describe('discovery scans over REST', () => {
     const netId = await network('127.78.0.0/28');
     const res = await s.api.post(
       `/api/discovery/networks/${netId}/scan`,
-      { scan_type: 'custom', ports: [sshPort], exclude: ['127.78.0.5', '127.78.0.12/30'], reverse_dns: false },
+      // reverse_dns left on: the hosts go through the lookup pool (the system resolver answers or not).
+      { scan_type: 'custom', ports: [sshPort], exclude: ['127.78.0.5', '127.78.0.12/30'] },
       { token: admin.key },
     );
     assert.equal(res.status, 202, res.text);
@@ -289,6 +290,10 @@ describe('discovery scans over REST', () => {
     assert.equal(left.size, 5);
     assert.ok(!left.has('127.82.0.1'), 'stale and not promoted: removed');
     assert.ok(left.has('127.82.0.2'), 'stale but promoted: kept');
+    const entry = s.env.db.select().from(auditLogs).all().filter((a) => a.action === 'discovered_device.cleanup');
+    assert.equal(entry.length, 1);
+    assert.equal(entry[0]!.source, 'system');
+    assert.equal(JSON.parse(entry[0]!.changes).deleted, 1);
   });
 
   it('marks scans left running by a previous process as failed at start-up', async () => {
