@@ -93,7 +93,7 @@ const EXPLICIT: Record<string, ActionMapping> = {
   'oauth_authorization.revoke': { type: 'oauth_authorization.revoked' },
   'discovery.start': { type: 'discovery.started' },
   'discovery.complete': { type: 'discovery.completed' },
-  'discovery.device_found': { type: 'discovery.device_found' },
+  'discovery.device_found': { type: 'discovery.device_found', each: true },
   'discovery_scan.create': { type: 'discovery.started' },
   'conflict.detect': { type: 'conflict.detected' },
   'conflict.resolve': { type: 'conflict.resolved' },
