@@ -17,7 +17,7 @@ import type { Config } from './platform/config.ts';
 import { loadKeyMaterial } from './platform/keys.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { purgeAuditLog } from './services/audit/purge.ts';
-import { bootstrapInitialAdmin, syncPermissionCatalogue } from './services/bootstrap.ts';
+import { bootstrapInitialAdmin, seedDefaultDatacenter, syncPermissionCatalogue } from './services/bootstrap.ts';
 import { cleanupDiscovered, DISCOVERY_CLEANUP_JOB } from './services/discovery/cleanup.ts';
 import { failInterruptedScans } from './services/discovery/interrupted.ts';
 import { cleanupOAuth, OAUTH_CLEANUP_JOB } from './services/oauth/cleanup.ts';
@@ -126,6 +126,7 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; boots
   try {
     syncPermissionCatalogue(env);
     ensureBuiltinScanProfiles(env);
+    await seedDefaultDatacenter(env);
     if (opts.bootstrap) await bootstrapInitialAdmin(env);
     // Only the server (bootstrap) may: an offline command must not fail the scans of a running server.
     if (opts.bootstrap) await failInterruptedScans(env);

@@ -1,12 +1,15 @@
 // Start-up work on the database: keep the permission catalogue and the built-in roles exactly as
-// the code defines them, make the first admin from INITIAL_ADMIN_*, or say how to make one.
+// the code defines them, seed the "Default" datacenter once, make the first admin from
+// INITIAL_ADMIN_*, or say how to make one.
 import { and, count, eq, notInArray } from 'drizzle-orm';
 import { PERMISSIONS, SYSTEM_ROLES } from '../auth/permissions.ts';
-import { permissions, rolePermissions, roles, users } from '../db/schema/index.ts';
+import { appState, datacenters, permissions, rolePermissions, roles, users } from '../db/schema/index.ts';
 import { newId } from '../platform/ids.ts';
 import type { ServiceEnv } from './env.ts';
 import { createUser } from './users/create.ts';
 import { systemContext } from '../auth/context.ts';
+import { audited } from './audit/record.ts';
+import { indexDatacenter, toDatacenter } from './datacenters/internal.ts';
 
 export function syncPermissionCatalogue(env: ServiceEnv): void {
   const { db } = env;
@@ -44,6 +47,36 @@ export function syncPermissionCatalogue(env: ServiceEnv): void {
       }
     },
     { behavior: 'immediate' },
+  );
+}
+
+const DEFAULT_DC_SEED = 'seed.default_datacenter';
+
+/**
+ * Creates the "Default" datacenter (Rackd's name and description) when the database has never
+ * been seeded and has no datacenter. It happens once per database: the seed is remembered in
+ * app_state, so an operator who deletes or renames it is not overruled at the next start (unlike
+ * Rackd, which re-creates it whenever the table is empty). Returns whether it created one.
+ */
+export async function seedDefaultDatacenter(env: ServiceEnv): Promise<boolean> {
+  if (env.db.select().from(appState).where(eq(appState.key, DEFAULT_DC_SEED)).get()) return false;
+  return audited(env, systemContext('bootstrap'), { action: 'datacenter.create', resource: 'datacenter' }, (audit) =>
+    env.db.transaction(
+      (tx) => {
+        const now = env.clock.now().toISOString();
+        // Re-checked under the write lock: another process on the same DATA_DIR may have seeded it.
+        if (tx.select().from(appState).where(eq(appState.key, DEFAULT_DC_SEED)).get()) return false;
+        tx.insert(appState).values({ key: DEFAULT_DC_SEED, value: now, updatedAt: now }).run();
+        if (tx.select({ n: count() }).from(datacenters).get()!.n > 0) return false;
+        const row = { id: newId(), name: 'Default', location: '', description: 'Default datacenter', createdAt: now, updatedAt: now };
+        tx.insert(datacenters).values(row).run();
+        indexDatacenter(tx, row);
+        audit.record(tx, { resourceId: row.id, after: toDatacenter(row) });
+        env.logger.info('created the "Default" datacenter on the new database', { id: row.id });
+        return true;
+      },
+      { behavior: 'immediate' },
+    ),
   );
 }
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { callTool, connectMcp } from '../helpers/mcp.ts';
-import { createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
+import { rmSync } from 'node:fs';
+import { createTestUser, startTestServer, tempDir, type TestServer, type TestUser } from '../helpers/server.ts';
 
 describe('datacenters over MCP and REST', () => {
   let s: TestServer;
@@ -85,5 +86,36 @@ describe('datacenters over MCP and REST', () => {
     assert.equal(del.status, 204);
     const gone = await s.api.get(`/api/datacenters/${created.body.id}`, { token: admin.key });
     assert.equal(gone.status, 404);
+  });
+});
+
+describe('the "Default" datacenter', () => {
+  it('exists on a new database, is searchable, and stays deleted across restarts', async () => {
+    const dataDir = tempDir();
+    try {
+      let s = await startTestServer({}, { dataDir });
+      let admin = await createTestUser(s.env, ['admin']);
+      const list = await s.api.get('/api/datacenters', { token: admin.key });
+      assert.equal(list.status, 200);
+      assert.deepEqual(
+        list.body.map((d: { name: string; description: string }) => [d.name, d.description]),
+        [['Default', 'Default datacenter']],
+      );
+      const found = await s.api.get('/api/search?q=default', { token: admin.key });
+      assert.ok(found.body.items.some((r: { id: string }) => r.id === list.body[0].id), JSON.stringify(found.body));
+      const audit = await s.api.get(`/api/audit?resource=datacenter&resource_id=${list.body[0].id}`, { token: admin.key });
+      assert.equal(audit.body[0]?.action, 'datacenter.create');
+      assert.equal(audit.body[0]?.source, 'system');
+      assert.equal((await s.api.delete(`/api/datacenters/${list.body[0].id}`, { token: admin.key })).status, 204);
+      await s.stop();
+
+      s = await startTestServer({}, { dataDir });
+      admin = await createTestUser(s.env, ['admin'], 'admin2');
+      const after = await s.api.get('/api/datacenters', { token: admin.key });
+      assert.deepEqual(after.body, [], 'a deleted Default datacenter is not re-created');
+      await s.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,3 +5,4 @@ export * from './inventory.ts';
 export * from './oauth.ts';
 export * from './discovery.ts';
 export * from './webhooks.ts';
+export * from './app-state.ts';
