@@ -5,7 +5,8 @@ import type { CallerContext } from '../../auth/context.ts';
 import { apiKeys } from '../../db/schema/index.ts';
 import { safeEqual, sha256Hex } from '../../platform/ids.ts';
 import type { ServiceEnv } from '../env.ts';
-import { findUser, perDb } from '../users/internal.ts';
+import { perDb } from '../../db/prepared.ts';
+import { findUser } from '../users/internal.ts';
 import { userContext, type RequestMeta } from './context.ts';
 
 export const API_KEY_PREFIX = 'rackd_';

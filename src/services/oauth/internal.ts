@@ -5,7 +5,7 @@ import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { OAuthClient } from '../../../schemas/oauth.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { oauthClients, oauthGrants } from '../../db/schema/index.ts';
-import { perDb } from '../users/internal.ts';
+import { perDb } from '../../db/prepared.ts';
 
 export type ClientRow = typeof oauthClients.$inferSelect;
 export type GrantRow = typeof oauthGrants.$inferSelect;

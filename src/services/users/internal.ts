@@ -2,6 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { DbOrTx } from '../../db/client.ts';
+import { perDb } from '../../db/prepared.ts';
 import { permissions, rolePermissions, roles, userRoles, users } from '../../db/schema/index.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { CurrentUser, User } from '../../../schemas/users.ts';
@@ -23,21 +24,6 @@ export function toUser(row: UserRow, roleRows?: RoleRow[]): User {
     created_at: row.createdAt,
     updated_at: row.updatedAt,
     ...(roleRows ? { roles: roleRows.map(roleRef) } : {}),
-  };
-}
-
-/**
- * Memoises a prepared statement per database handle. Every authenticated request runs the lookups
- * below; building the drizzle query and preparing its SQL each time cost several times more than
- * executing it (bench/auth-me). A transaction handle gets its own short-lived entry; either way the
- * statement runs on the one better-sqlite3 connection, so it sees the transaction's writes.
- */
-export function perDb<T>(build: (db: DbOrTx) => T): (db: DbOrTx) => T {
-  const cache = new WeakMap<DbOrTx, T>();
-  return (db) => {
-    let prepared = cache.get(db);
-    if (prepared === undefined) cache.set(db, (prepared = build(db)));
-    return prepared;
   };
 }
 
