@@ -23,7 +23,10 @@ export const SearchHitSchema = z
     id: IdSchema,
     name: z.string(),
     detail: z.string().describe('A short line to tell hits apart: hostname and status, subnet and VLAN, or location'),
-    rank: z.number().describe('Relevance; lower is better (BM25, name weighted above other fields)'),
+    rank: z
+      .number()
+      .int()
+      .describe('Relevance tier, lower is better: 0 the name starts with the query, 1 every word is in the name, 2 found in other fields'),
   })
   .describe('One search hit; fetch the full object with device_get, network_get or datacenter_get');
 

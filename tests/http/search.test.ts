@@ -48,6 +48,45 @@ describe('search', () => {
     assert.equal(rest.body.items[0].name, 'Amsterdam');
   });
 
+  it('ranks name-starts-with, then word-in-name, then other fields, and pages across the tiers', async () => {
+    // Created in the opposite order to the ranking, so index order alone cannot pass.
+    const other = await s.api.post('/api/devices', { name: 'fw-01', description: 'Corefirewall edge' }, { token: admin.key });
+    const inName = await s.api.post('/api/devices', { name: 'sw-corefab-01' }, { token: admin.key });
+    const starts = await s.api.post('/api/datacenters', { name: 'Corefab West' }, { token: admin.key });
+    assert.deepEqual([other.status, inName.status, starts.status], [201, 201, 201]);
+    const r = await callTool(mcp, 'search', { query: 'coref' });
+    assert.ok(r.ok, JSON.stringify(r.error));
+    assert.deepEqual(
+      r.data.items.map((i: { name: string; rank: number }) => [i.name, i.rank]),
+      [['Corefab West', 0], ['sw-corefab-01', 1], ['fw-01', 2]],
+    );
+    assert.equal(r.data.total, 3);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const p = await callTool(mcp, 'search', { query: 'coref', limit: 1, ...(cursor && { cursor }) });
+      assert.equal(p.data.total, 3);
+      seen.push(...p.data.items.map((i: { name: string }) => i.name));
+      cursor = p.data.next_cursor ?? undefined;
+    } while (cursor);
+    assert.deepEqual(seen, ['Corefab West', 'sw-corefab-01', 'fw-01']);
+    const last = await s.api.get('/api/search?q=coref&offset=2', { token: admin.key });
+    assert.deepEqual(last.body.items.map((i: { name: string }) => i.name), ['fw-01']);
+    assert.equal(last.body.total, 3);
+    const past = await s.api.get('/api/search?q=coref&offset=5', { token: admin.key });
+    assert.deepEqual([past.body.items, past.body.total], [[], 3]);
+
+    // A kind filter (asked for, or from the caller's permissions) keeps the order and the count right.
+    const devicesOnly = await s.api.get('/api/search?q=coref&types=device', { token: admin.key });
+    assert.deepEqual(devicesOnly.body.items.map((i: { name: string }) => i.name), ['sw-corefab-01', 'fw-01']);
+    assert.equal(devicesOnly.body.total, 2);
+    const role = await s.api.post('/api/roles', { name: 'device-lister', permissions: ['device:list'] }, { token: admin.key });
+    assert.equal(role.status, 201);
+    const lister = await createTestUser(s.env, ['device-lister']);
+    const second = await s.api.get('/api/search?q=coref&limit=1&offset=1', { token: lister.key });
+    assert.deepEqual([second.body.items.map((i: { name: string }) => i.name), second.body.total], [['fw-01'], 2]);
+  });
+
   it('treats FTS syntax in the query as plain text', async () => {
     assert.equal(toMatchExpression('a "b" OR c*'), '"a"* AND """b"""* AND "OR"* AND "c*"*');
     const r = await s.api.get(`/api/search?q=${encodeURIComponent('" OR NEAR(')}`, { token: admin.key });
