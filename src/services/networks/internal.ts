@@ -6,8 +6,9 @@ import type { DbOrTx } from '../../db/client.ts';
 import { datacenters, networks } from '../../db/schema/index.ts';
 import { cidrSize, formatCidr, lastAddress, parseCidr, type Family } from '../../net/ip.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
 import { toHex } from '../pools/space.ts';
-import { indexDocument } from '../search/index-doc.ts';
+import { indexDocument, unindexDocument } from '../search/index-doc.ts';
 
 export type NetworkRow = typeof networks.$inferSelect;
 
@@ -101,3 +102,44 @@ export function networkUtilization(db: DbOrTx, r: NetworkRow): NetworkUtilizatio
 
 export const indexNetwork = (tx: DbOrTx, r: NetworkRow): void =>
   indexDocument(tx, 'network', r.id, r.name, [r.subnet, r.description, r.vlanId != null ? `vlan ${r.vlanId}` : '']);
+
+export interface NewNetwork {
+  name: string;
+  subnet: ParsedSubnet;
+  vlan_id?: number | null;
+  datacenter_id?: string | null;
+  description?: string;
+}
+
+/** Inserts and indexes a network (network_save and the bulk create); the caller checked the datacenter. */
+export function insertNetwork(tx: DbOrTx, now: string, n: NewNetwork): NetworkRow {
+  const row: NetworkRow = {
+    id: newId(),
+    name: n.name,
+    subnet: n.subnet.subnet,
+    family: n.subnet.family,
+    prefix: n.subnet.prefix,
+    startHex: n.subnet.startHex,
+    endHex: n.subnet.endHex,
+    vlanId: n.vlan_id ?? null,
+    datacenterId: n.datacenter_id ?? null,
+    description: n.description ?? '',
+    createdAt: now,
+    updatedAt: now,
+  };
+  tx.insert(networks).values(row).run();
+  indexNetwork(tx, row);
+  return row;
+}
+
+/**
+ * Deletes a network and its search document and returns what it was. Its pools go with it (the
+ * foreign keys cascade to pool claims, free ranges, tags, reservations and allocation records);
+ * device addresses in it are kept but unlinked (network_id and pool_id set to NULL).
+ */
+export function removeNetwork(tx: DbOrTx, id: string): Network {
+  const before = toNetwork(getNetworkOrThrow(tx, id));
+  tx.delete(networks).where(eq(networks.id, id)).run();
+  unindexDocument(tx, 'network', id);
+  return before;
+}

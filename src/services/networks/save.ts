@@ -6,10 +6,9 @@ import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { networkPools, networks } from '../../db/schema/index.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
-import { newId } from '../../platform/ids.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
-import { assertDatacenterExists, getNetworkOrThrow, indexNetwork, parseSubnet, toNetwork, usableRange, type ParsedSubnet } from './internal.ts';
+import { assertDatacenterExists, getNetworkOrThrow, indexNetwork, insertNetwork, parseSubnet, toNetwork, usableRange, type ParsedSubnet } from './internal.ts';
 
 /** Pools must stay inside the usable range of the (new) subnet, in the same IP version. */
 function assertPoolsFit(tx: DbOrTx, networkId: string, s: ParsedSubnet): void {
@@ -45,22 +44,7 @@ export async function saveNetwork(env: ServiceEnv, ctx: CallerContext, raw: unkn
         if (input.id === undefined) {
           if (input.name === undefined) throw validationError('name', 'is required');
           if (parsed === undefined) throw validationError('subnet', 'is required');
-          const row = {
-            id: newId(),
-            name: input.name,
-            subnet: parsed.subnet,
-            family: parsed.family,
-            prefix: parsed.prefix,
-            startHex: parsed.startHex,
-            endHex: parsed.endHex,
-            vlanId: input.vlan_id ?? null,
-            datacenterId: input.datacenter_id ?? null,
-            description: input.description ?? '',
-            createdAt: now,
-            updatedAt: now,
-          };
-          tx.insert(networks).values(row).run();
-          indexNetwork(tx, row);
+          const row = insertNetwork(tx, now, { ...input, name: input.name, subnet: parsed });
           const out = toNetwork(row);
           audit.record(tx, { resourceId: row.id, after: out });
           return out;
