@@ -2,7 +2,7 @@
 // cheapest route, GET /healthz (no authentication, no database), on the same server in the
 // same run. The ratio is the share of raw request throughput that authentication + RBAC
 // context + the handler leave; target ≥ 0.5.
-import { describeLoad, fmt, interleaved, medianOf, mib, ms, withServerCpu, type Benchmark, type Measured } from './lib/bench.ts';
+import { compareThroughput, fmt, mib, type Benchmark } from './lib/bench.ts';
 import { runLoad } from './lib/load.ts';
 import { adminApiKey, startBenchServer } from './lib/server.ts';
 
@@ -19,35 +19,13 @@ export const authMe: Benchmark = {
       const healthz = (durationMs: number) => runLoad({ url: server.url, path: '/healthz', concurrency: CONCURRENCY, durationMs });
       const me = (durationMs: number) =>
         runLoad({ url: server.url, path: '/api/auth/me', headers: { authorization: `Bearer ${key}` }, concurrency: CONCURRENCY, durationMs });
-      settings.log('  warm-up');
-      await healthz(settings.warmupMs);
-      await me(settings.warmupMs);
-      const r = await interleaved<Measured>(
+      const { ratio, cpuA, cpuB, table } = await compareThroughput(
         settings,
-        ['/healthz', '/api/auth/me'],
-        () => withServerCpu(server.cpuSeconds, () => healthz(settings.roundMs)),
-        () => withServerCpu(server.cpuSeconds, () => me(settings.roundMs)),
-        (x) => `${describeLoad(x)}, server CPU ${fmt(x.cpuUsPerRequest)} µs/request`,
+        server.cpuSeconds,
+        { labels: ['/healthz', '/api/auth/me'], columns: ['/healthz', '/api/auth/me'] },
+        healthz,
+        me,
       );
-      const base = medianOf(r.a, (x) => x.rps);
-      const cand = medianOf(r.b, (x) => x.rps);
-      const ratio = cand / base;
-      const rows = r.a.map((a, i) => {
-        const b = r.b[i]!;
-        return [String(i + 1), fmt(a.rps), ms(a.p99), fmt(a.cpuUsPerRequest), fmt(b.rps), ms(b.p99), fmt(b.cpuUsPerRequest), fmt(b.rps / a.rps, 3)];
-      });
-      const cpuA = medianOf(r.a, (x) => x.cpuUsPerRequest);
-      const cpuB = medianOf(r.b, (x) => x.cpuUsPerRequest);
-      rows.push([
-        '**median**',
-        `**${fmt(base)}**`,
-        ms(medianOf(r.a, (x) => x.p99)),
-        fmt(cpuA),
-        `**${fmt(cand)}**`,
-        ms(medianOf(r.b, (x) => x.p99)),
-        fmt(cpuB),
-        `**${fmt(ratio, 3)}**`,
-      ]);
       return {
         description:
           `Requests/s of \`GET /api/auth/me\` with an admin API key (\`Authorization: Bearer rackd_…\`) divided by ` +
@@ -56,13 +34,12 @@ export const authMe: Benchmark = {
         target: `ratio ≥ ${TARGET}`,
         ratio,
         pass: ratio >= TARGET,
-        table: {
-          header: ['round', '/healthz req/s', '/healthz p99', '/healthz server CPU µs/req', '/api/auth/me req/s', '/api/auth/me p99', '/api/auth/me server CPU µs/req', 'round ratio'],
-          rows,
-        },
+        table,
         notes: [
           `Server CPU per request (user + system, from /proc/<pid>/stat; diagnostic, not the verdict): ` +
-            `${fmt(cpuA)} µs for /healthz, ${fmt(cpuB)} µs for /api/auth/me, CPU-cost ratio ${fmt(cpuA / cpuB, 3)}.`,`Server RSS (VmRSS): ${mib(rssBefore)} after start-up, ${mib(server.rssKb())} after the benchmark.`],
+            `${fmt(cpuA)} µs for /healthz, ${fmt(cpuB)} µs for /api/auth/me, CPU-cost ratio ${fmt(cpuA / cpuB, 3)}.`,
+          `Server RSS (VmRSS): ${mib(rssBefore)} after start-up, ${mib(server.rssKb())} after the benchmark.`,
+        ],
       };
     } finally {
       await server.stop();

@@ -2,7 +2,7 @@
 // operation catalogue: authentication, RBAC, catalogue route, service verb, device with its
 // addresses and tags, output JSON) relative to GET /healthz of the same server in the same run,
 // on the shared 100,000-device inventory; target ≥ 0.5.
-import { describeLoad, fmt, interleaved, medianOf, mib, ms, withServerCpu, type Benchmark, type Measured } from './lib/bench.ts';
+import { compareThroughput, fmt, mib, type Benchmark } from './lib/bench.ts';
 import { deviceName, sharedInventory } from './lib/inventory.ts';
 import { runLoad } from './lib/load.ts';
 
@@ -27,35 +27,13 @@ export const deviceGet: Benchmark = {
     const headers = { authorization: `Bearer ${inv.key}` };
     const healthz = (durationMs: number) => runLoad({ url: server.url, path: '/healthz', concurrency: CONCURRENCY, durationMs });
     const device = (durationMs: number) => runLoad({ url: server.url, path, headers, concurrency: CONCURRENCY, durationMs });
-    settings.log('  warm-up');
-    await healthz(settings.warmupMs);
-    await device(settings.warmupMs);
-    const r = await interleaved<Measured>(
+    const { ratio, cpuA, cpuB, table } = await compareThroughput(
       settings,
-      ['/healthz', 'GET /api/devices/{id}'],
-      () => withServerCpu(server.cpuSeconds, () => healthz(settings.roundMs)),
-      () => withServerCpu(server.cpuSeconds, () => device(settings.roundMs)),
-      (x) => `${describeLoad(x)}, server CPU ${fmt(x.cpuUsPerRequest)} µs/request`,
+      server.cpuSeconds,
+      { labels: ['/healthz', 'GET /api/devices/{id}'], columns: ['/healthz', 'device'] },
+      healthz,
+      device,
     );
-    const base = medianOf(r.a, (x) => x.rps);
-    const cand = medianOf(r.b, (x) => x.rps);
-    const ratio = cand / base;
-    const cpuA = medianOf(r.a, (x) => x.cpuUsPerRequest);
-    const cpuB = medianOf(r.b, (x) => x.cpuUsPerRequest);
-    const rows = r.a.map((a, i) => {
-      const b = r.b[i]!;
-      return [String(i + 1), fmt(a.rps), ms(a.p99), fmt(a.cpuUsPerRequest), fmt(b.rps), ms(b.p99), fmt(b.cpuUsPerRequest), fmt(b.rps / a.rps, 3)];
-    });
-    rows.push([
-      '**median**',
-      `**${fmt(base)}**`,
-      ms(medianOf(r.a, (x) => x.p99)),
-      fmt(cpuA),
-      `**${fmt(cand)}**`,
-      ms(medianOf(r.b, (x) => x.p99)),
-      fmt(cpuB),
-      `**${fmt(ratio, 3)}**`,
-    ]);
     return {
       description:
         `Requests/s of \`GET /api/devices/{id}\` with an admin API key divided by requests/s of \`GET /healthz\` ` +
@@ -65,10 +43,7 @@ export const deviceGet: Benchmark = {
       target: `ratio ≥ ${TARGET}`,
       ratio,
       pass: ratio >= TARGET,
-      table: {
-        header: ['round', '/healthz req/s', '/healthz p99', '/healthz server CPU µs/req', 'device req/s', 'device p99', 'device server CPU µs/req', 'round ratio'],
-        rows,
-      },
+      table,
       notes: [
         `Server CPU per request (user + system, all threads; diagnostic, not the verdict): ${fmt(cpuA)} µs for /healthz, ` +
           `${fmt(cpuB)} µs for the device read, CPU-cost ratio ${fmt(cpuA / cpuB, 3)}.`,

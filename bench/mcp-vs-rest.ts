@@ -5,7 +5,7 @@
 // The endpoint is stateless (no session), so every POST stands alone: no initialize per call,
 // just the request a client sends once it is connected. The load generator posts raw JSON-RPC;
 // one response is checked first to be a correct, non-error tool result for that device.
-import { describeLoad, fmt, interleaved, medianOf, mib, ms, withServerCpu, type Benchmark, type Measured } from './lib/bench.ts';
+import { compareThroughput, fmt, mib, type Benchmark } from './lib/bench.ts';
 import { PROBE_DEVICE } from './device-get.ts';
 import { deviceName, sharedInventory } from './lib/inventory.ts';
 import { runLoad, send } from './lib/load.ts';
@@ -59,35 +59,13 @@ export const mcpVsRest: Benchmark = {
       runLoad({ url: server.url, path: restPath, headers: { authorization: `Bearer ${inv.key}` }, concurrency: CONCURRENCY, durationMs });
     const mcpLoad = (durationMs: number) =>
       runLoad({ url: server.url, path: '/mcp', method: 'POST', headers: mcpHeaders, body: mcpBody, concurrency: CONCURRENCY, durationMs });
-    settings.log('  warm-up');
-    await restLoad(settings.warmupMs);
-    await mcpLoad(settings.warmupMs);
-    const r = await interleaved<Measured>(
+    const { ratio, cpuA, cpuB, table } = await compareThroughput(
       settings,
-      ['REST GET /api/devices/{id}', 'MCP tools/call device_get'],
-      () => withServerCpu(server.cpuSeconds, () => restLoad(settings.roundMs)),
-      () => withServerCpu(server.cpuSeconds, () => mcpLoad(settings.roundMs)),
-      (x) => `${describeLoad(x)}, server CPU ${fmt(x.cpuUsPerRequest)} µs/request`,
+      server.cpuSeconds,
+      { labels: ['REST GET /api/devices/{id}', 'MCP tools/call device_get'], columns: ['REST', 'MCP'] },
+      restLoad,
+      mcpLoad,
     );
-    const base = medianOf(r.a, (x) => x.rps);
-    const cand = medianOf(r.b, (x) => x.rps);
-    const ratio = cand / base;
-    const cpuA = medianOf(r.a, (x) => x.cpuUsPerRequest);
-    const cpuB = medianOf(r.b, (x) => x.cpuUsPerRequest);
-    const rows = r.a.map((a, i) => {
-      const b = r.b[i]!;
-      return [String(i + 1), fmt(a.rps), ms(a.p99), fmt(a.cpuUsPerRequest), fmt(b.rps), ms(b.p99), fmt(b.cpuUsPerRequest), fmt(b.rps / a.rps, 3)];
-    });
-    rows.push([
-      '**median**',
-      `**${fmt(base)}**`,
-      ms(medianOf(r.a, (x) => x.p99)),
-      fmt(cpuA),
-      `**${fmt(cand)}**`,
-      ms(medianOf(r.b, (x) => x.p99)),
-      fmt(cpuB),
-      `**${fmt(ratio, 3)}**`,
-    ]);
     return {
       description:
         `Requests/s of MCP \`tools/call\` \`device_get\` (raw JSON-RPC POSTed to the stateless \`/mcp\` endpoint with ` +
@@ -99,10 +77,7 @@ export const mcpVsRest: Benchmark = {
       target: `ratio ≥ ${TARGET}`,
       ratio,
       pass: ratio >= TARGET,
-      table: {
-        header: ['round', 'REST req/s', 'REST p99', 'REST server CPU µs/req', 'MCP req/s', 'MCP p99', 'MCP server CPU µs/req', 'round ratio'],
-        rows,
-      },
+      table,
       notes: [
         `Server CPU per request (diagnostic): ${fmt(cpuA)} µs REST, ${fmt(cpuB)} µs MCP, CPU-cost ratio ${fmt(cpuA / cpuB, 3)}.`,
         `Response sizes: REST ${fmt(Buffer.byteLength(JSON.stringify(rest)))} bytes, MCP ${fmt(Buffer.byteLength(probe.text))} bytes (the device twice: text content and structuredContent).`,

@@ -82,3 +82,60 @@ export async function withServerCpu(cpuSeconds: () => number, load: () => Promis
 }
 
 export const mib = (kb: number): string => `${fmt(kb / 1024, 1)} MiB`;
+
+export interface ThroughputComparison {
+  /** Median req/s of the baseline (a) and the candidate (b), and b / a. */
+  base: number;
+  cand: number;
+  ratio: number;
+  /** Median server CPU µs per request of a and b. */
+  cpuA: number;
+  cpuB: number;
+  table: Table;
+}
+
+/**
+ * The shape shared by the throughput benchmarks: warm both loads up, run them interleaved with
+ * the server's CPU time charged to each, and tabulate req/s, p99 and CPU per round and the medians.
+ * `labels` name the two sides in the progress log, `columns` in the table.
+ */
+export async function compareThroughput(
+  settings: BenchSettings,
+  cpuSeconds: () => number,
+  sides: { labels: [string, string]; columns: [string, string] },
+  a: (durationMs: number) => Promise<LoadResult>,
+  b: (durationMs: number) => Promise<LoadResult>,
+): Promise<ThroughputComparison> {
+  settings.log('  warm-up');
+  await a(settings.warmupMs);
+  await b(settings.warmupMs);
+  const r = await interleaved<Measured>(
+    settings,
+    sides.labels,
+    () => withServerCpu(cpuSeconds, () => a(settings.roundMs)),
+    () => withServerCpu(cpuSeconds, () => b(settings.roundMs)),
+    (x) => `${describeLoad(x)}, server CPU ${fmt(x.cpuUsPerRequest)} µs/request`,
+  );
+  const base = medianOf(r.a, (x) => x.rps);
+  const cand = medianOf(r.b, (x) => x.rps);
+  const ratio = cand / base;
+  const cpuA = medianOf(r.a, (x) => x.cpuUsPerRequest);
+  const cpuB = medianOf(r.b, (x) => x.cpuUsPerRequest);
+  const rows = r.a.map((x, i) => {
+    const y = r.b[i]!;
+    return [String(i + 1), fmt(x.rps), ms(x.p99), fmt(x.cpuUsPerRequest), fmt(y.rps), ms(y.p99), fmt(y.cpuUsPerRequest), fmt(y.rps / x.rps, 3)];
+  });
+  rows.push([
+    '**median**',
+    `**${fmt(base)}**`,
+    ms(medianOf(r.a, (x) => x.p99)),
+    fmt(cpuA),
+    `**${fmt(cand)}**`,
+    ms(medianOf(r.b, (x) => x.p99)),
+    fmt(cpuB),
+    `**${fmt(ratio, 3)}**`,
+  ]);
+  const [ca, cb] = sides.columns;
+  const header = ['round', `${ca} req/s`, `${ca} p99`, `${ca} server CPU µs/req`, `${cb} req/s`, `${cb} p99`, `${cb} server CPU µs/req`, 'round ratio'];
+  return { base, cand, ratio, cpuA, cpuB, table: { header, rows } };
+}
