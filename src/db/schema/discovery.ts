@@ -14,6 +14,10 @@ export const scanProfiles = sqliteTable('scan_profiles', {
   /** Credentials used when SNMP/SSH are enabled. */
   snmpCredentialId: text('snmp_credential_id').references(() => credentials.id, { onDelete: 'set null' }),
   sshCredentialId: text('ssh_credential_id').references(() => credentials.id, { onDelete: 'set null' }),
+  /** UDP port of the SNMP agents. */
+  snmpPort: integer('snmp_port').notNull().default(161),
+  /** TCP port for SSH logins; null = wherever a banner says SSH, else 22. */
+  sshPort: integer('ssh_port'),
   timeoutSec: integer('timeout_sec').notNull().default(2),
   maxWorkers: integer('max_workers').notNull().default(64),
   description: text('description').notNull().default(''),

@@ -33,14 +33,14 @@ async function credentialedProbes(env: ServiceEnv, profile: ProfileRow): Promise
   const wantsSnmp = profile.enableSnmp && profile.snmpCredentialId;
   const wantsSsh = profile.enableSsh && profile.sshCredentialId;
   if (!wantsSnmp && !wantsSsh) return undefined;
-  const loaded = (await loadProfileCredentials(env, profile.id)) as Awaited<ReturnType<typeof loadProfileCredentials>> & { snmpPort?: number; sshPort?: number };
+  const loaded = await loadProfileCredentials(env, profile.id);
   if (loaded.credentials.snmp?.version === 'v2c' && !env.config.discovery.snmpV2cEnabled) {
     throw validationError('profile_id', 'the profile names an SNMP v2c credential but DISCOVERY_SNMPV2C_ENABLED=false; use an SNMP v3 credential or enable v2c');
   }
   return {
     credentials: loaded.credentials,
-    snmpPort: loaded.snmpPort,
-    sshPort: loaded.sshPort,
+    snmpPort: loaded.ports.snmp,
+    sshPort: loaded.credentials.ssh ? loaded.ports.ssh : undefined,
     timeoutMs: Math.max(1, profile.timeoutSec) * 1000,
     v2cEnabled: env.config.discovery.snmpV2cEnabled,
     hostKeys: dbHostKeyStore(env),
@@ -77,9 +77,12 @@ export async function startScan(env: ServiceEnv, ctx: CallerContext, raw: unknow
       probe.ports = portsFor(profile.scanType, JSON.parse(profile.ports) as number[]);
       // The profile's per-probe timeout wins over DISCOVERY_TIMEOUT (it also bounds SNMP and SSH).
       probe.timeoutMs = Math.max(1, profile.timeoutSec) * 1000;
+      credentialed = await credentialedProbes(env, profile);
+      // SSH logs in only where its port is open, so a port the profile names is probed too.
+      const sshPort = credentialed?.sshPort;
+      if (sshPort !== undefined && !probe.ports.includes(sshPort)) probe.ports = portsFor('custom', [...probe.ports, sshPort]);
       // The profile's worker limit caps the hosts probed at once (never above what the budget fills).
       probe.hostConcurrency = Math.max(1, Math.min(profile.maxWorkers, Math.ceil(scanManager(env).budget / probe.ports.length)));
-      credentialed = await credentialedProbes(env, profile);
     } else {
       scanType = input.ports !== undefined ? 'custom' : (input.scan_type ?? 'quick');
       probe.ports = portsFor(scanType, input.ports ?? []);
