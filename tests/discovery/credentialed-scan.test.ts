@@ -82,9 +82,10 @@ describe('scans with credentials', () => {
   });
 
   it('logs in on the profile\'s ssh_port, probing it even when the profile\'s ports leave it out', async () => {
-    const { profile, list } = await sshProfileScan('ssh-port', { ports: [9], ssh_port: port }, '127.88.0.4/30');
+    const { profile, scan, list } = await sshProfileScan('ssh-port', { ports: [9], ssh_port: port }, '127.88.0.4/30');
     assert.equal(profile.ssh_port, port);
     assert.equal(profile.snmp_port, 161);
+    assert.deepEqual(scan.ports, [9, port].sort((a, b) => a - b), 'the scan shows the SSH port it added');
     const five = list.find((d: any) => d.ip === '127.88.0.5');
     assert.deepEqual(five.open_ports, [port]);
     assert.equal(five.hostname, 'edge-router-1');

@@ -62,6 +62,8 @@ export const discoveryScans = sqliteTable(
     errorMessage: text('error_message').notNull().default(''),
     /** JSON array of excluded addresses/CIDRs. */
     exclude: text('exclude').notNull().default('[]'),
+    /** JSON array of the TCP ports probed (explicit, the profile's, or the scan type's set). */
+    ports: text('ports').notNull().default('[]'),
     startedBy: text('started_by').notNull().default(''),
     startedAt: text('started_at'),
     completedAt: text('completed_at'),

@@ -96,6 +96,7 @@ export async function startScan(env: ServiceEnv, ctx: CallerContext, raw: unknow
       scanType,
       totalHosts: targets.total,
       exclude: JSON.stringify(exclude),
+      ports: JSON.stringify(probe.ports),
       startedBy: usernameOf(ctx),
       createdAt: now,
       updatedAt: now,
@@ -104,7 +105,7 @@ export async function startScan(env: ServiceEnv, ctx: CallerContext, raw: unknow
       (tx) => {
         tx.insert(discoveryScans).values(row).run();
         const out = toScan(getScanOrThrow(tx, row.id));
-        audit.record(tx, { resourceId: row.id, after: { ...out, ports: probe.ports, reverse_dns: input.reverse_dns ?? true } });
+        audit.record(tx, { resourceId: row.id, after: { ...out, reverse_dns: input.reverse_dns ?? true } });
         return out;
       },
       { behavior: 'immediate' },
