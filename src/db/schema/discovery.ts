@@ -65,6 +65,10 @@ export const discoveryScans = sqliteTable(
     /** JSON array of the TCP ports probed (explicit, the profile's, or the scan type's set). */
     ports: text('ports').notNull().default('[]'),
     startedBy: text('started_by').notNull().default(''),
+    /** Instance id of the rackd process running the scan (random per process start). */
+    ownerId: text('owner_id'),
+    /** Renewed by the owner while the scan is pending or running; a stale one means the owner is gone. */
+    heartbeatAt: text('heartbeat_at'),
     startedAt: text('started_at'),
     completedAt: text('completed_at'),
     createdAt: text('created_at').notNull(),

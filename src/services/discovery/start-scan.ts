@@ -98,6 +98,9 @@ export async function startScan(env: ServiceEnv, ctx: CallerContext, raw: unknow
       exclude: JSON.stringify(exclude),
       ports: JSON.stringify(probe.ports),
       startedBy: usernameOf(ctx),
+      // Launched right below in this process, which renews the lease from then on.
+      ownerId: scanManager(env).instanceId,
+      heartbeatAt: now,
       createdAt: now,
       updatedAt: now,
     };
