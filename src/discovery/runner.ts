@@ -14,6 +14,7 @@ import { newId } from '../platform/ids.ts';
 import { finishScan, flushFound, markRunning, renewLease, ScanGoneError, type Counts } from '../services/discovery/persist.ts';
 import { ArpCache } from './arp.ts';
 import { describeHost, lookupPool, needsLookups, type CredentialedProbes, type HostReport } from './enrich.ts';
+import { Ipv6Neighbours } from './ndp.ts';
 import { workerProber, type HostProber } from './probe-client.ts';
 import { createReverseResolver } from './rdns.ts';
 import type { ProbeOptions, TargetSpec } from './scanner.ts';
@@ -209,6 +210,7 @@ export class ScanManager {
           })
         : undefined;
       const arp = new ArpCache();
+      const sources = { rdns, cp: job.credentialed, ndp: job.spec.subnet.includes(':') ? new Ipv6Neighbours() : undefined };
       const signal = a.controller.signal;
       const record = (report: HostReport) => {
         counts.scanned++;
@@ -216,7 +218,7 @@ export class ScanManager {
         buffer.push(report);
         if (buffer.length >= FLUSH_HOSTS) flush();
       };
-      const lookups = needsLookups(rdns, job.credentialed) ? lookupPool(job.credentialed, rdns, arp, signal, record, env.logger) : undefined;
+      const lookups = needsLookups(sources) ? lookupPool(sources, arp, signal, record, env.logger) : undefined;
       await this.prober.probe(job.scanId, job.spec, job.probe, signal, (down, up) => {
         counts.scanned += down;
         for (const host of up) {
