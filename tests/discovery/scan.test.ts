@@ -243,6 +243,11 @@ describe('discovery scans over REST', () => {
         assert.equal(scan.status, 'running');
       }
       assert.ok(scan.progress_percent > 0 && scan.progress_percent < 100);
+      // One live scan per network: a second one is refused while this one runs.
+      const second = await s.api.post(`/api/discovery/networks/${netId}/scan`, { ports: [port], reverse_dns: false }, { token: admin.key });
+      assert.equal(second.status, 409, second.text);
+      assert.equal(second.body.code, 'CONFLICT');
+      assert.deepEqual(second.body.details, [{ field: 'network_id', message: `scan ${res.body.id} is running` }]);
       const t0 = Date.now();
       const cancelled = await s.api.post(`/api/discovery/scans/${res.body.id}/cancel`, {}, { token: admin.key });
       assert.equal(cancelled.status, 200, cancelled.text);
