@@ -80,6 +80,17 @@ export async function lookup(host: ProbedHost, { rdns, cp, ndp }: LookupSources)
   return { ptr, mac, snmp, snmpPort: cp?.snmpPort, ssh, facts };
 }
 
+/**
+ * A host name as a device reported it (SSH `hostname`, SNMP sysName — whatever the device wants to
+ * say): its first line, printable ASCII without spaces, lower case, at most 253 characters.
+ */
+export const hostnameOf = (raw: string | undefined): string =>
+  (raw ?? '')
+    .split(/\r?\n/, 1)[0]!
+    .replace(/[^\x21-\x7e]/g, '')
+    .toLowerCase()
+    .slice(0, 253);
+
 /** The host's report from its probes and lookups (synchronous: the hot path of a plain scan). */
 export function describeHost(host: ProbedHost, { ptr, mac: ndpMac, snmp, snmpPort, ssh, facts = {} }: Lookups, arp: ArpCache): HostReport {
   const open = host.ports.filter((r) => r.state === 'open');
@@ -94,8 +105,10 @@ export function describeHost(host: ProbedHost, { ptr, mac: ndpMac, snmp, snmpPor
   if (ssh) facts.ssh = ssh;
   let hostname = '';
   let hostnameSource: HostReport['hostnameSource'] = '';
-  if (ssh?.hostname) [hostname, hostnameSource] = [ssh.hostname.toLowerCase(), 'ssh'];
-  else if (snmp?.sysName) [hostname, hostnameSource] = [snmp.sysName.toLowerCase(), 'snmp'];
+  const fromSsh = hostnameOf(ssh?.hostname);
+  const fromSnmp = hostnameOf(snmp?.sysName);
+  if (fromSsh) [hostname, hostnameSource] = [fromSsh, 'ssh'];
+  else if (fromSnmp) [hostname, hostnameSource] = [fromSnmp, 'snmp'];
   else if (ptr) [hostname, hostnameSource] = [ptr, 'dns'];
   const vendor = mac ? vendorOf(mac) : '';
   const openPorts = open.map((r) => r.port);
