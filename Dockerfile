@@ -29,7 +29,11 @@ RUN npm run build \
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     DATA_DIR=/data
-RUN groupadd --system rackd \
+# iproute2: `ip -j -6 neigh show` gives discovery the MACs of IPv6 hosts (docs/discovery.md).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends iproute2 \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system rackd \
  && useradd --system --gid rackd --home-dir /data --no-create-home --shell /usr/sbin/nologin rackd \
  && mkdir -p /data \
  && chown rackd:rackd /data \

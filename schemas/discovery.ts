@@ -17,6 +17,9 @@ export const DiscoveryScanSchema = z
     status: ScanStatusSchema,
     scan_type: z.string().describe('quick, full, deep or custom (explicit or profile ports)'),
     exclude: z.array(z.string()).describe('Addresses and CIDRs skipped'),
+    ports: z
+      .array(z.number().int())
+      .describe('TCP ports probed on every host: the explicit ports, the profile\'s (with its ssh_port), or the scan type\'s set; empty for scans recorded before rackd kept them'),
     total_hosts: z.number().int().describe('Addresses to probe (the subnet minus network/broadcast and exclusions)'),
     scanned_hosts: z.number().int().describe('Addresses probed so far'),
     found_hosts: z.number().int().describe('Hosts that answered so far (an open port, or a refused connection)'),

@@ -19,7 +19,7 @@ import { createLogger, type Logger } from './platform/logger.ts';
 import { purgeAuditLog } from './services/audit/purge.ts';
 import { bootstrapInitialAdmin, seedDefaultDatacenter, syncPermissionCatalogue } from './services/bootstrap.ts';
 import { cleanupDiscovered, DISCOVERY_CLEANUP_JOB } from './services/discovery/cleanup.ts';
-import { failInterruptedScans } from './services/discovery/interrupted.ts';
+import { ABANDONED_MESSAGE, DISCOVERY_LEASE_JOB, failInterruptedScans } from './services/discovery/interrupted.ts';
 import { cleanupOAuth, OAUTH_CLEANUP_JOB } from './services/oauth/cleanup.ts';
 import { EXPIRY_JOB, expireReservations } from './services/reservations/expire.ts';
 import { ensureBuiltinScanProfiles } from './services/scan-profiles/builtins.ts';
@@ -128,7 +128,7 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; boots
     ensureBuiltinScanProfiles(env);
     await seedDefaultDatacenter(env);
     if (opts.bootstrap) await bootstrapInitialAdmin(env);
-    // Only the server (bootstrap) may: an offline command must not fail the scans of a running server.
+    // Only a server (bootstrap) fails scans whose lease expired; scans another live server runs keep theirs.
     if (opts.bootstrap) await failInterruptedScans(env);
   } catch (err) {
     await close();
@@ -149,6 +149,12 @@ export function maintenanceJobs(env: ServiceEnv): Job[] {
     { name: EXPIRY_JOB, intervalMs: 60_000, runAtStart: true, run: () => expireReservations(env) },
     { name: OAUTH_CLEANUP_JOB, intervalMs: 15 * 60_000, runAtStart: true, run: () => cleanupOAuth(env) },
     { name: DISCOVERY_CLEANUP_JOB, intervalMs: 3_600_000, runAtStart: true, run: () => cleanupDiscovered(env) },
+    // Scans of a process that died while this one runs (start-up only catches those of before).
+    {
+      name: DISCOVERY_LEASE_JOB,
+      intervalMs: Math.max(1_000, Math.floor(env.config.discovery.scanLeaseMs / 2)),
+      run: () => failInterruptedScans(env, ABANDONED_MESSAGE, DISCOVERY_LEASE_JOB),
+    },
     { name: WEBHOOK_RETENTION_JOB, intervalMs: 3_600_000, runAtStart: true, run: () => purgeWebhookHistory(env) },
   ];
 }

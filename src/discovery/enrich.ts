@@ -1,11 +1,13 @@
 // The main-thread half of a scan: for each host the probe phase found up, the slower lookups —
-// reverse DNS and, when the profile has credentials, SNMP and SSH — then MAC (neighbour table),
-// vendor (OUI registry) and the device-type/OS classification, giving the host's report.
+// reverse DNS, the IPv6 neighbour table and, when the profile has credentials, SNMP and SSH — then
+// MAC (neighbour table), vendor (OUI registry) and the device-type/OS classification, giving the
+// host's report.
 import type { Logger } from '../platform/logger.ts';
 import type { ArpCache } from './arp.ts';
 import type { ServiceInfo } from './banner.ts';
 import { classify, type Classification } from './classify.ts';
 import { vendorOf } from './oui.ts';
+import type { Ipv6Neighbours } from './ndp.ts';
 import type { HostKeyStore, ProbeCredentials, SnmpFacts, SshFacts } from './probes.ts';
 import type { ReverseResolver } from './rdns.ts';
 import type { ProbedHost } from './scanner.ts';
@@ -35,23 +37,33 @@ export interface HostReport {
 
 export interface Lookups {
   ptr?: string;
+  /** From the IPv6 neighbour table (IPv4 MACs come from the synchronous ARP cache). */
+  mac?: string;
   snmp?: SnmpFacts;
   snmpPort?: number;
   ssh?: SshFacts;
   facts?: Record<string, unknown>;
 }
 
-/** True when hosts need the asynchronous lookups at all (a plain scan without DNS does not). */
-export const needsLookups = (rdns: ReverseResolver | undefined, cp: CredentialedProbes | undefined): boolean => rdns !== undefined || cp !== undefined;
+/** What the asynchronous lookups of a scan may use; each is optional. */
+export interface LookupSources {
+  rdns?: ReverseResolver;
+  cp?: CredentialedProbes;
+  ndp?: Ipv6Neighbours;
+}
 
-export async function lookup(host: ProbedHost, rdns: ReverseResolver | undefined, cp: CredentialedProbes | undefined): Promise<Lookups> {
+/** True when hosts need the asynchronous lookups at all (a plain IPv4 scan without DNS does not). */
+export const needsLookups = ({ rdns, cp, ndp }: LookupSources): boolean => rdns !== undefined || cp !== undefined || ndp !== undefined;
+
+export async function lookup(host: ProbedHost, { rdns, cp, ndp }: LookupSources): Promise<Lookups> {
   const facts: Record<string, unknown> = {};
   const { ip } = host;
   // SSH where the profile says, else wherever a banner said ssh (sshd on 2222 too), else 22.
   const open = host.ports.filter((r) => r.state === 'open');
   const sshPort = cp?.sshPort ?? open.find((r) => r.service?.service === 'ssh')?.port ?? 22;
-  const [ptr, snmp, ssh] = await Promise.all([
+  const [ptr, mac, snmp, ssh] = await Promise.all([
     rdns ? rdns.reverse(ip) : Promise.resolve(undefined),
+    ndp ? ndp.lookup(ip) : Promise.resolve(undefined),
     cp?.credentials.snmp
       ? cp.snmpProbe(ip, cp.credentials.snmp, { port: cp.snmpPort, timeoutMs: cp.timeoutMs, v2cEnabled: cp.v2cEnabled }).catch((err: Error) => {
           facts.snmp_error = err.message;
@@ -65,14 +77,26 @@ export async function lookup(host: ProbedHost, rdns: ReverseResolver | undefined
         })
       : Promise.resolve(undefined),
   ]);
-  return { ptr, snmp, snmpPort: cp?.snmpPort, ssh, facts };
+  return { ptr, mac, snmp, snmpPort: cp?.snmpPort, ssh, facts };
 }
 
+/**
+ * A host name as a device reported it (SSH `hostname`, SNMP sysName — whatever the device wants to
+ * say): its first line, printable ASCII without spaces, lower case, at most 253 characters.
+ */
+export const hostnameOf = (raw: string | undefined): string =>
+  (raw ?? '')
+    .split(/\r?\n/, 1)[0]!
+    .replace(/[^\x21-\x7e]/g, '')
+    .toLowerCase()
+    .slice(0, 253);
+
 /** The host's report from its probes and lookups (synchronous: the hot path of a plain scan). */
-export function describeHost(host: ProbedHost, { ptr, snmp, snmpPort, ssh, facts = {} }: Lookups, arp: ArpCache): HostReport {
+export function describeHost(host: ProbedHost, { ptr, mac: ndpMac, snmp, snmpPort, ssh, facts = {} }: Lookups, arp: ArpCache): HostReport {
   const open = host.ports.filter((r) => r.state === 'open');
   const services = open.map((r) => r.service!).filter(Boolean);
-  let mac = arp.lookup(host.ip) ?? '';
+  // /proc/net/arp has no IPv6 entries: asking it for one would only re-read it on every miss.
+  let mac = ndpMac ?? (host.ip.includes(':') ? undefined : arp.lookup(host.ip)) ?? '';
   if (snmp) {
     facts.snmp = snmp;
     services.push({ port: snmpPort ?? 161, protocol: 'udp', service: 'snmp', version: snmp.sysDescr.split(/\r?\n/, 1)[0]!.slice(0, 200), banner: '' });
@@ -81,8 +105,10 @@ export function describeHost(host: ProbedHost, { ptr, snmp, snmpPort, ssh, facts
   if (ssh) facts.ssh = ssh;
   let hostname = '';
   let hostnameSource: HostReport['hostnameSource'] = '';
-  if (ssh?.hostname) [hostname, hostnameSource] = [ssh.hostname.toLowerCase(), 'ssh'];
-  else if (snmp?.sysName) [hostname, hostnameSource] = [snmp.sysName.toLowerCase(), 'snmp'];
+  const fromSsh = hostnameOf(ssh?.hostname);
+  const fromSnmp = hostnameOf(snmp?.sysName);
+  if (fromSsh) [hostname, hostnameSource] = [fromSsh, 'ssh'];
+  else if (fromSnmp) [hostname, hostnameSource] = [fromSnmp, 'snmp'];
   else if (ptr) [hostname, hostnameSource] = [ptr, 'dns'];
   const vendor = mac ? vendorOf(mac) : '';
   const openPorts = open.map((r) => r.port);
@@ -101,8 +127,7 @@ const LOOKUP_CONCURRENCY = 128;
 
 /** Runs the lookups of up hosts, LOOKUP_CONCURRENCY at a time, beside the probing. */
 export function lookupPool(
-  cp: CredentialedProbes | undefined,
-  rdns: ReverseResolver | undefined,
+  sources: LookupSources,
   arp: ArpCache,
   signal: AbortSignal,
   record: (r: HostReport) => void,
@@ -117,7 +142,7 @@ export function lookupPool(
       const host = queue[head]!;
       queue[head++] = undefined as never;
       active++;
-      lookup(host, rdns, cp)
+      lookup(host, sources)
         .then(
           (found) => {
             if (!signal.aborted) record(describeHost(host, found, arp));

@@ -3,7 +3,7 @@
 // Secrets pass through here in memory only: nothing in this module logs or returns one.
 import type { scanProfiles } from '../db/schema/discovery.ts';
 import type { ServiceEnv } from '../services/env.ts';
-import { loadProfileCredentials as loadProfileCredentialsImpl } from '../services/credentials/probe-credentials.ts';
+import { loadProfileCredentials as loadProfileCredentialsImpl, type ProfileCredentials } from '../services/credentials/probe-credentials.ts';
 import { snmpQuery } from './snmp.ts';
 import { dbHostKeyStore as dbHostKeyStoreImpl, sshQuery } from './ssh.ts';
 
@@ -88,10 +88,7 @@ export function dbHostKeyStore(env: ServiceEnv): HostKeyStore {
   return dbHostKeyStoreImpl(env);
 }
 
-/** The profile row plus the decrypted credentials it names (only those whose probe is enabled). */
-export async function loadProfileCredentials(
-  env: ServiceEnv,
-  profileId: string,
-): Promise<{ profile: ScanProfileRow; credentials: ProbeCredentials }> {
+/** The profile row, the decrypted credentials it names (only those whose probe is enabled) and their ports. */
+export async function loadProfileCredentials(env: ServiceEnv, profileId: string): Promise<ProfileCredentials> {
   return loadProfileCredentialsImpl(env, profileId);
 }

@@ -1,16 +1,20 @@
 // The background scan manager: one per database (process). It owns the host prober (the probe
 // worker thread, whose socket budget every scan shares: DISCOVERY_MAX_CONCURRENT, capped below the
 // process's descriptor limit), the scans now running with their AbortControllers, and waiters (MCP
-// `wait`, cancel). For each host the probes found up it runs the lookups (DNS, SNMP, SSH; bounded)
+// `wait`, cancel). Its scans carry its instance id (owner_id) and a lease it renews every quarter
+// of DISCOVERY_SCAN_LEASE, so other rackd processes on the database leave them alone (interrupted.ts)
+// and a scan another process cancelled or deleted stops here at the next heartbeat. For each host the probes found up it runs the lookups (DNS, SNMP, SSH; bounded)
 // and writes the reports: progress and hosts are flushed at most every FLUSH_MS (or FLUSH_HOSTS
 // hosts), so a /16 costs a few hundred small transactions, not 65,534.
 import { readFileSync } from 'node:fs';
 import type { CallerContext } from '../auth/context.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ServiceEnv } from '../services/env.ts';
-import { finishScan, flushFound, markRunning, ScanGoneError, type Counts } from '../services/discovery/persist.ts';
+import { newId } from '../platform/ids.ts';
+import { finishScan, flushFound, markRunning, renewLease, ScanGoneError, type Counts } from '../services/discovery/persist.ts';
 import { ArpCache } from './arp.ts';
 import { describeHost, lookupPool, needsLookups, type CredentialedProbes, type HostReport } from './enrich.ts';
+import { Ipv6Neighbours } from './ndp.ts';
 import { workerProber, type HostProber } from './probe-client.ts';
 import { createReverseResolver } from './rdns.ts';
 import type { ProbeOptions, TargetSpec } from './scanner.ts';
@@ -40,7 +44,8 @@ interface Active {
   done: Promise<void>;
   counts: Counts;
   listeners: Set<ProgressListener>;
-  stopReason?: 'cancel' | 'shutdown';
+  /** gone: the scan ended elsewhere (another process cancelled or deleted it); nothing more is written. */
+  stopReason?: 'cancel' | 'shutdown' | 'gone';
 }
 
 /** The soft RLIMIT_NOFILE of this process, from /proc (undefined where unknown). */
@@ -64,12 +69,29 @@ export function effectiveConcurrency(configured: number, logger?: Logger): numbe
 export class ScanManager {
   /** Sockets all scans share (DISCOVERY_MAX_CONCURRENT, within the descriptor limit). */
   readonly budget: number;
+  /** This process's id as the owner of the scans it runs (discovery_scans.owner_id). */
+  readonly instanceId = newId();
   private readonly prober: HostProber;
   private readonly active = new Map<string, Active>();
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(private readonly env: ServiceEnv) {
     this.budget = effectiveConcurrency(env.config.discovery.maxConcurrent, env.logger);
     this.prober = workerProber(this.budget, env.logger);
+  }
+
+  /** Renews the lease of every scan running here; one that ended elsewhere is stopped. */
+  private beat(): void {
+    for (const [scanId, a] of this.active) {
+      try {
+        if (renewLease(this.env, scanId)) continue;
+        a.stopReason ??= 'gone';
+        a.controller.abort();
+      } catch (err) {
+        // A busy database: the next beat tries again, well within the lease.
+        this.env.logger.warn('discovery: could not renew a scan lease', { scan: scanId, err: err as Error });
+      }
+    }
   }
 
   /** Where probes run: the worker thread, or in-process when it could not start. */
@@ -90,8 +112,16 @@ export class ScanManager {
     const controller = new AbortController();
     const a: Active = { controller, counts: { scanned: 0, found: 0, total: job.total }, listeners: new Set(), done: Promise.resolve() };
     this.active.set(job.scanId, a);
+    if (!this.heartbeat) {
+      this.heartbeat = setInterval(() => this.beat(), Math.max(250, Math.floor(this.env.config.discovery.scanLeaseMs / 4)));
+      this.heartbeat.unref();
+    }
     a.done = this.run(job, a).finally(() => {
       this.active.delete(job.scanId);
+      if (this.active.size === 0) {
+        clearInterval(this.heartbeat);
+        this.heartbeat = undefined;
+      }
       for (const l of a.listeners) l({ ...a.counts });
     });
   }
@@ -180,6 +210,7 @@ export class ScanManager {
           })
         : undefined;
       const arp = new ArpCache();
+      const sources = { rdns, cp: job.credentialed, ndp: job.spec.subnet.includes(':') ? new Ipv6Neighbours() : undefined };
       const signal = a.controller.signal;
       const record = (report: HostReport) => {
         counts.scanned++;
@@ -187,7 +218,7 @@ export class ScanManager {
         buffer.push(report);
         if (buffer.length >= FLUSH_HOSTS) flush();
       };
-      const lookups = needsLookups(rdns, job.credentialed) ? lookupPool(job.credentialed, rdns, arp, signal, record, env.logger) : undefined;
+      const lookups = needsLookups(sources) ? lookupPool(sources, arp, signal, record, env.logger) : undefined;
       await this.prober.probe(job.scanId, job.spec, job.probe, signal, (down, up) => {
         counts.scanned += down;
         for (const host of up) {
@@ -197,6 +228,7 @@ export class ScanManager {
       });
       await lookups?.drained();
       clearInterval(timer);
+      if (a.stopReason === 'gone') return;
       flush();
       if (gone) return;
       if (broken) throw broken;
@@ -206,7 +238,7 @@ export class ScanManager {
       await finishScan(env, job.ctx, job.scanId, status, message, counts);
     } catch (err) {
       clearInterval(timer);
-      if (err instanceof ScanGoneError || gone) return;
+      if (err instanceof ScanGoneError || gone || a.stopReason === 'gone') return;
       env.logger.error('discovery: scan failed', { scan: job.scanId, err: err as Error });
       await finishScan(env, job.ctx, job.scanId, 'failed', `scan failed: ${(err as Error).message}`, counts).catch(() => undefined);
     } finally {
@@ -217,6 +249,11 @@ export class ScanManager {
 
 // One manager per database connection: the server's env and a test's env share it.
 const managers = new WeakMap<object, ScanManager>();
+
+/** True when this process runs the scan now (without creating a manager where none ran). */
+export function runsHere(env: ServiceEnv, scanId: string): boolean {
+  return managers.get(env.db.$client)?.isActive(scanId) ?? false;
+}
 
 export function scanManager(env: ServiceEnv): ScanManager {
   let m = managers.get(env.db.$client);

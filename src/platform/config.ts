@@ -229,6 +229,7 @@ const EnvSchema = z.object({
   DISCOVERY_TIMEOUT: duration('1s'),
   DISCOVERY_CLEANUP_DAYS: int(30, 1, 36_500),
   DISCOVERY_SNMPV2C_ENABLED: bool(false),
+  DISCOVERY_SCAN_LEASE: duration('60s'),
   SSRF_ALLOW_PRIVATE_TARGETS: bool(false),
   SSRF_ALLOW_LOOPBACK_TARGETS: bool(false),
   WEBHOOK_WORKER_ENABLED: bool(true),
@@ -264,8 +265,11 @@ export interface Config {
   audit: { enabled: boolean; reads: boolean; retentionDays: number };
   encryptionKey?: string;
   passwords: { cost: number; workers: number; queue: number };
-  /** Network discovery: the socket budget shared by all scans, the per-probe timeout, retention, SNMPv2c switch. */
-  discovery: { maxConcurrent: number; timeoutMs: number; cleanupDays: number; snmpV2cEnabled: boolean };
+  /**
+   * Network discovery: the socket budget shared by all scans, the per-probe timeout, retention,
+   * SNMPv2c switch, and how long a running scan's heartbeat stays valid (its owner renews it).
+   */
+  discovery: { maxConcurrent: number; timeoutMs: number; cleanupDays: number; snmpV2cEnabled: boolean; scanLeaseMs: number };
   /** Outbound requests (webhooks, CIMD fetches): which non-public targets are allowed. */
   ssrf: { allowPrivate: boolean; allowLoopback: boolean };
   /** Webhook delivery: the worker, its retry schedule (full-jitter exponential backoff) and limits. */
@@ -359,6 +363,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
       timeoutMs: e.DISCOVERY_TIMEOUT,
       cleanupDays: e.DISCOVERY_CLEANUP_DAYS,
       snmpV2cEnabled: e.DISCOVERY_SNMPV2C_ENABLED,
+      scanLeaseMs: e.DISCOVERY_SCAN_LEASE,
     },
     ssrf: { allowPrivate: e.SSRF_ALLOW_PRIVATE_TARGETS, allowLoopback: e.SSRF_ALLOW_LOOPBACK_TARGETS },
     webhooks: {

@@ -94,7 +94,7 @@ const same = (a: unknown, b: unknown): boolean => a !== undefined && b !== undef
 /** Called by `audit.record`: publishes the event(s) of an audited write, if its action has one. */
 export function emitAuditedChange(tx: DbOrTx, env: ServiceEnv, ctx: CallerContext, action: string, change: AuditChange): void {
   const mapping = eventForAction(action);
-  if (!mapping || mapping.skip?.(change.after)) return;
+  if (!mapping || mapping.skip?.(change)) return;
   if (!anyActiveWebhook(tx)) return;
   const details = change.extra;
   if (mapping.each && (Array.isArray(change.before) || Array.isArray(change.after))) {

@@ -1,6 +1,9 @@
 // The event catalogue (what a webhook can subscribe to, served by GET /api/webhooks/events) and the
 // mapping from the audit actions of the service verbs to event types. Every write goes through
-// `audited` → `audit.record`, which looks its action up here; reads never reach it.
+// `audited` → `audit.record`, which looks its action up here; reads never reach it. Writes that
+// publish nothing say why in NO_EVENT_ACTIONS; tests/webhooks/catalogue.test.ts holds every
+// audited action of src/ to one of the three (a catalogued type, a read, or a reason).
+import type { AuditChange } from '../services/audit/record.ts';
 
 export interface EventTypeDef {
   type: string;
@@ -48,6 +51,14 @@ export const EVENT_TYPES: readonly EventTypeDef[] = [
   { type: 'discovery.started', label: 'Discovery Started', description: 'A discovery scan started.' },
   { type: 'discovery.completed', label: 'Discovery Completed', description: 'A discovery scan finished.' },
   { type: 'discovery.device_found', label: 'Device Discovered', description: 'A discovery scan found a host that was not known before.' },
+  { type: 'discovery.scan_deleted', label: 'Discovery Scan Deleted', description: 'A discovery scan record was deleted (a running scan is cancelled first). data.before holds its last version.' },
+  { type: 'discovery.device_deleted', label: 'Discovered Device Deleted', description: 'A discovered host record was deleted (a device promoted from it stays). data.before holds its last version.' },
+  {
+    type: 'discovery.devices_deleted',
+    label: 'Discovered Devices Deleted',
+    description:
+      'Discovered host records were deleted in bulk: every one of a network (data.details: network_id, deleted), or the stale ones by the discovery-cleanup job (data.details: deleted, cutoff, days).',
+  },
   ...crud('discovery_rule', 'Discovery Rule', 'discovery rule'),
   ...crud('credential', 'Credential', 'discovery credential (never its secret)'),
   ...crud('scan_profile', 'Scan Profile', 'scan profile'),
@@ -69,21 +80,22 @@ export interface ActionMapping {
   /** The change's before/after are arrays (bulk operations): one event per item. */
   each?: boolean;
   /** No event when this says the call changed nothing (e.g. an idempotent replay). */
-  skip?: (after: unknown) => boolean;
+  skip?: (change: AuditChange) => boolean;
 }
 
+const nothingDeleted = (c: AuditChange): boolean => (c.extra as { deleted?: number } | undefined)?.deleted === 0;
+
 // Audit actions whose event is not simply `<entity>.created|updated|deleted`.
-const EXPLICIT: Record<string, ActionMapping> = {
+export const EXPLICIT_ACTIONS: Readonly<Record<string, ActionMapping>> = {
   'device.bulk_create': { type: 'device.created', each: true },
   'device.bulk_update': { type: 'device.updated', each: true },
   'device.bulk_delete': { type: 'device.deleted', each: true },
   'device.bulk_add_tags': { type: 'device.updated', each: true },
   'device.bulk_remove_tags': { type: 'device.updated', each: true },
   'device.promote': { type: 'device.promoted' },
-  'discovered_device.promote': { type: 'device.promoted' },
   'network.bulk_create': { type: 'network.created', each: true },
   'network.bulk_delete': { type: 'network.deleted', each: true },
-  'pool.allocate': { type: 'ip.allocated', skip: (after) => (after as { idempotent_replay?: boolean } | undefined)?.idempotent_replay === true },
+  'pool.allocate': { type: 'ip.allocated', skip: (c) => (c.after as { idempotent_replay?: boolean } | undefined)?.idempotent_replay === true },
   'reservation.release': { type: 'reservation.released' },
   'reservation.expire': { type: 'reservation.expired' },
   'role.grant': { type: 'user.role_granted' },
@@ -94,9 +106,29 @@ const EXPLICIT: Record<string, ActionMapping> = {
   'discovery.start': { type: 'discovery.started' },
   'discovery.complete': { type: 'discovery.completed' },
   'discovery.device_found': { type: 'discovery.device_found', each: true },
-  'discovery_scan.create': { type: 'discovery.started' },
+  'discovery_scan.delete': { type: 'discovery.scan_deleted' },
+  'discovered_device.delete': { type: 'discovery.device_deleted' },
+  'discovered_device.delete_network': { type: 'discovery.devices_deleted', skip: nothingDeleted },
+  'discovered_device.cleanup': { type: 'discovery.devices_deleted', skip: nothingDeleted },
   'conflict.detect': { type: 'conflict.detected' },
   'conflict.resolve': { type: 'conflict.resolved' },
+};
+
+/** Audited writes that deliberately publish no event through the mapping, and why. */
+export const NO_EVENT_ACTIONS: Readonly<Record<string, string>> = {
+  'audit.export': 'reads the audit log; nothing changes',
+  'auth.login': 'sessions are not inventory; the audit log records logins',
+  'auth.logout': 'sessions are not inventory; the audit log records logouts',
+  'credential.rotate_key': 'an offline re-encryption: no credential as a subscriber sees it changes',
+  'discovery_scan.cancel': 'the scan\'s end is published as discovery.completed (status cancelled)',
+  'oauth_client.register': 'the registration endpoint publishes oauth_client.created itself',
+  'oauth_consent.grant': 'the consent page publishes oauth_authorization.granted itself',
+  'oauth_consent.deny': 'nothing is granted',
+  'oauth_token.issue': 'token traffic: frequent, and no inventory change; the audit log records it',
+  'oauth_token.refresh': 'token traffic: frequent, and no inventory change; the audit log records it',
+  'oauth_token.revoke': 'token traffic: frequent, and no inventory change; the audit log records it',
+  'webhook.ping': 'sends webhook.ping to that one webhook, outside the catalogue',
+  'webhook.redeliver': 'sends again an event that was already published',
 };
 
 const PAST: Record<string, string> = { create: 'created', update: 'updated', delete: 'deleted' };
@@ -107,8 +139,9 @@ const PAST: Record<string, string> = { create: 'created', update: 'updated', del
  * `<entity>.created|updated|deleted`; hyphens in the entity become underscores.
  */
 export function eventForAction(action: string): ActionMapping | undefined {
-  const explicit = EXPLICIT[action];
+  const explicit = EXPLICIT_ACTIONS[action];
   if (explicit) return explicit;
+  if (action in NO_EVENT_ACTIONS) return undefined;
   const m = /^([a-z][a-z0-9_-]*)\.(create|update|delete)$/.exec(action);
   return m ? { type: `${m[1]!.replace(/-/g, '_')}.${PAST[m[2]!]}` } : undefined;
 }

@@ -44,16 +44,17 @@ describe('scans with credentials', () => {
     await s.stop();
   });
 
-  it('logs in over SSH to the hosts of a profile scan and records name and OS', async () => {
-    const cred = await s.api.post('/api/credentials', { name: 'probe-ssh', type: 'ssh_password', ssh_username: 'probe', ssh_password: PASSWORD }, { token: admin.key });
+  /** Creates an SSH credential and a profile using it, scans `subnet` with it; returns the profile, the scan and the hosts found. */
+  async function sshProfileScan(name: string, profileFields: Record<string, unknown>, subnet: string) {
+    const cred = await s.api.post('/api/credentials', { name, type: 'ssh_password', ssh_username: 'probe', ssh_password: PASSWORD }, { token: admin.key });
     assert.equal(cred.status, 201, cred.text);
     const profile = await s.api.post(
       '/api/scan-profiles',
-      { name: 'with-ssh', scan_type: 'custom', ports: [port], enable_ssh: true, ssh_credential_id: cred.body.id, timeout_sec: 5 },
+      { name, scan_type: 'custom', enable_ssh: true, ssh_credential_id: cred.body.id, timeout_sec: 5, ...profileFields },
       { token: admin.key },
     );
     assert.equal(profile.status, 201, profile.text);
-    const net = await s.api.post('/api/networks', { name: 'cred-net', subnet: '127.88.0.0/29' }, { token: admin.key });
+    const net = await s.api.post('/api/networks', { name, subnet }, { token: admin.key });
     const started = await s.api.post(`/api/discovery/networks/${net.body.id}/scan`, { profile_id: profile.body.id, reverse_dns: false }, { token: admin.key });
     assert.equal(started.status, 202, started.text);
     let scan = started.body;
@@ -62,7 +63,12 @@ describe('scans with credentials', () => {
       scan = (await s.api.get(`/api/discovery/scans/${scan.id}`, { token: admin.key })).body;
     }
     assert.equal(scan.status, 'completed');
-    const list = (await s.api.get(`/api/discovery/devices?network_id=${net.body.id}`, { token: admin.key })).body;
+    const list = (await s.api.get(`/api/discovery/devices?network_id=${net.body.id}`, { token: admin.key })).body as any[];
+    return { profile: profile.body, scan, list };
+  }
+
+  it('logs in over SSH to the hosts of a profile scan and records name and OS', async () => {
+    const { list } = await sshProfileScan('with-ssh', { ports: [port] }, '127.88.0.0/29');
     const five = list.find((d: any) => d.ip === '127.88.0.5');
     assert.equal(five.hostname, 'edge-router-1');
     assert.equal(five.facts.hostname_source, 'ssh');
@@ -73,6 +79,17 @@ describe('scans with credentials', () => {
     for (const d of list) if (d.ip !== '127.88.0.5') assert.equal(d.facts.ssh, undefined, d.ip);
     const everything = JSON.stringify(list) + JSON.stringify(s.env.db.select().from(auditLogs).all());
     assert.ok(!everything.includes(PASSWORD), 'the password is nowhere');
+  });
+
+  it('logs in on the profile\'s ssh_port, probing it even when the profile\'s ports leave it out', async () => {
+    const { profile, scan, list } = await sshProfileScan('ssh-port', { ports: [9], ssh_port: port }, '127.88.0.4/30');
+    assert.equal(profile.ssh_port, port);
+    assert.equal(profile.snmp_port, 161);
+    assert.deepEqual(scan.ports, [9, port].sort((a, b) => a - b), 'the scan shows the SSH port it added');
+    const five = list.find((d: any) => d.ip === '127.88.0.5');
+    assert.deepEqual(five.open_ports, [port]);
+    assert.equal(five.hostname, 'edge-router-1');
+    assert.equal(five.facts.ssh.os_id, 'alpine');
   });
 
   it('refuses a profile with an SNMP v2c credential while v2c is disabled', async () => {

@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { parseArpTable } from '../../src/discovery/arp.ts';
+import { ArpCache, parseArpTable } from '../../src/discovery/arp.ts';
 import { parseBanner } from '../../src/discovery/banner.ts';
 import { classify } from '../../src/discovery/classify.ts';
+import { describeHost } from '../../src/discovery/enrich.ts';
 import { vendorOf } from '../../src/discovery/oui.ts';
 import { portsFor, QUICK_PORTS } from '../../src/discovery/ports.ts';
 import { hostCapacity, probeHosts, scanTargets, type ProbedHost } from '../../src/discovery/scanner.ts';
@@ -173,6 +174,19 @@ describe('banners, neighbours, vendors, classification', () => {
         '192.0.2.9        0x1         0x2         00:0c:29:aa:bb:cc     *        eth0\n',
     );
     assert.deepEqual([...table], [['192.0.2.1', '02:fc:00:00:00:05'], ['192.0.2.9', '00:0c:29:aa:bb:cc']]);
+  });
+
+  it('keeps a host name a device reports to one clean line of at most 253 characters', () => {
+    const host = { ip: '192.0.2.40', ports: [] };
+    const arp = new ArpCache(5_000, 500, '/nonexistent/arp');
+    const ssh = { hostname: `Web01\x1b[31m.Example.COM\nrm -rf /\n${'x'.repeat(300)}`, os_pretty_name: '', os_id: '', os_version: '', kernel: '' };
+    const fromSsh = describeHost(host, { ssh }, arp);
+    assert.deepEqual([fromSsh.hostname, fromSsh.hostnameSource], ['web01[31m.example.com', 'ssh']);
+    const snmp = { sysName: 'x'.repeat(1000), sysDescr: '', sysObjectID: '', sysLocation: '', sysContact: '', interfaces: [], arp: [] };
+    assert.equal(describeHost(host, { snmp }, arp).hostname.length, 253);
+    // A name that is nothing but noise falls through to the next source.
+    const blank = describeHost(host, { ssh: { ...ssh, hostname: ' \t\r\n' }, ptr: 'web01.example.com' }, arp);
+    assert.deepEqual([blank.hostname, blank.hostnameSource], ['web01.example.com', 'dns']);
   });
 
   it('looks vendors up in the IEEE registries, longest prefix first', () => {

@@ -66,13 +66,16 @@ describe('discovery scans over REST', () => {
 
   it('finds exactly the listeners, with their banners; refused addresses are up without open ports', async () => {
     const netId = await network('127.77.0.0/28');
-    const res = await s.api.post(`/api/discovery/networks/${netId}/scan`, { ports: [sshPort, webPort], reverse_dns: false }, { token: admin.key });
+    const res = await s.api.post(`/api/discovery/networks/${netId}/scan`, { ports: [webPort, sshPort, webPort], reverse_dns: false }, { token: admin.key });
     assert.equal(res.status, 202, res.text);
     assert.equal(res.body.status, 'pending');
     assert.equal(res.body.scan_type, 'custom');
     assert.equal(res.body.total_hosts, 14);
+    const probed = [sshPort, webPort].sort((a, b) => a - b);
+    assert.deepEqual(res.body.ports, probed, 'the explicit ports, sorted and de-duplicated');
     const scan = await finished(res.body.id);
     assert.equal(scan.status, 'completed');
+    assert.deepEqual(scan.ports, probed, 'GET shows what was probed');
     assert.equal(scan.scanned_hosts, 14);
     assert.equal(scan.found_hosts, 14);
     assert.equal(scan.progress_percent, 100);
@@ -147,10 +150,12 @@ describe('discovery scans over REST', () => {
     assert.deepEqual([...found.values()].filter((d) => d.open_ports.length > 0).map((d) => d.ip), ['127.77.0.5']);
     const started = s.env.db.select().from(auditLogs).all().find((a) => a.action === 'discovery.start' && a.resourceId === scan.id)!;
     assert.deepEqual(JSON.parse(started.changes).after.ports, [sshPort, webPort].sort((a, b) => a - b));
+    assert.deepEqual(scan.ports, [sshPort, webPort].sort((a, b) => a - b));
     // A built-in profile scans its type's set (quick: nothing listens on 22, 80, 443, 3389 here).
     const quick = await s.api.post(`/api/discovery/networks/${netId}/scan`, { profile_id: 'default-quick', reverse_dns: false }, { token: admin.key });
     assert.equal(quick.status, 202, quick.text);
     assert.equal(quick.body.scan_type, 'quick');
+    assert.deepEqual(quick.body.ports, [22, 80, 443, 3389]);
     assert.equal((await finished(quick.body.id)).status, 'completed');
   });
 
@@ -238,6 +243,11 @@ describe('discovery scans over REST', () => {
         assert.equal(scan.status, 'running');
       }
       assert.ok(scan.progress_percent > 0 && scan.progress_percent < 100);
+      // One live scan per network: a second one is refused while this one runs.
+      const second = await s.api.post(`/api/discovery/networks/${netId}/scan`, { ports: [port], reverse_dns: false }, { token: admin.key });
+      assert.equal(second.status, 409, second.text);
+      assert.equal(second.body.code, 'CONFLICT');
+      assert.deepEqual(second.body.details, [{ field: 'network_id', message: `scan ${res.body.id} is running` }]);
       const t0 = Date.now();
       const cancelled = await s.api.post(`/api/discovery/scans/${res.body.id}/cancel`, {}, { token: admin.key });
       assert.equal(cancelled.status, 200, cancelled.text);

@@ -137,27 +137,60 @@ describe('SNMP probe against a real snmpd', { skip }, () => {
     });
     after(async () => s?.stop());
 
-    it('decrypts the v3 credential a profile names and queries the agent with it', async () => {
-      const cookie = await s.api.login('admin', 'admin-password-123');
+    /** Stores the v3 credential and a profile naming it; returns the profile. */
+    async function v3Profile(cookie: string, name: string, fields: Record<string, unknown>) {
       const cred = await s.api.post(
         '/api/credentials',
-        { name: 'lab-v3', type: 'snmp_v3', snmp_v3_user: V3.user, snmp_v3_auth_key: V3.authKey, snmp_v3_priv_key: V3.privKey },
+        { name, type: 'snmp_v3', snmp_v3_user: V3.user, snmp_v3_auth_key: V3.authKey, snmp_v3_priv_key: V3.privKey },
         { cookie },
       );
       assert.equal(cred.status, 201, cred.text);
       assert.equal(cred.text.includes(V3.authKey), false);
-      const profile = await s.api.post(
-        '/api/scan-profiles',
-        { name: 'lab-snmp', scan_type: 'custom', ports: [161], enable_snmp: true, snmp_credential_id: cred.body.id },
-        { cookie },
-      );
+      const profile = await s.api.post('/api/scan-profiles', { name, scan_type: 'custom', enable_snmp: true, snmp_credential_id: cred.body.id, ...fields }, { cookie });
       assert.equal(profile.status, 201, profile.text);
+      return profile;
+    }
+
+    it('decrypts the v3 credential a profile names and queries the agent with it', async () => {
+      const cookie = await s.api.login('admin', 'admin-password-123');
+      const profile = await v3Profile(cookie, 'lab-snmp', { ports: [161] });
       const { credentials } = await loadProfileCredentials(s.env, profile.body.id);
       assert.deepEqual(credentials.snmp, V3);
       assert.equal(credentials.ssh, undefined);
       assertFacts(await snmpProbe('127.0.0.1', credentials.snmp!, { port, timeoutMs: 1000, v2cEnabled: false }));
       // The agent kept the localized user where the test pointed it, not in /var/lib/snmp.
       assert.match(readFileSync(join(dir, 'persist', 'snmpd.conf'), 'utf8'), /usmUser/);
+    });
+
+    it('queries the agent on the profile\'s snmp_port during a real scan', async () => {
+      const cookie = await s.api.login('admin', 'admin-password-123');
+      const profile = await v3Profile(cookie, 'lab-snmp-port', { ports: [9], snmp_port: port, timeout_sec: 1 });
+      assert.equal(profile.body.snmp_port, port);
+      assert.equal(profile.body.ssh_port, null);
+      // 127.0.0.1 and 127.0.0.2: both up (loopback refuses port 9), only .1 has the agent.
+      const net = await s.api.post('/api/networks', { name: 'snmp-scan', subnet: '127.0.0.0/30' }, { cookie });
+      assert.equal(net.status, 201, net.text);
+      const started = await s.api.post(`/api/discovery/networks/${net.body.id}/scan`, { profile_id: profile.body.id, reverse_dns: false }, { cookie });
+      assert.equal(started.status, 202, started.text);
+      let scan = started.body;
+      const end = Date.now() + 30_000;
+      while (['pending', 'running'].includes(scan.status)) {
+        assert.ok(Date.now() < end, `scan still ${scan.status}`);
+        await new Promise((r) => setTimeout(r, 100));
+        scan = (await s.api.get(`/api/discovery/scans/${scan.id}`, { cookie })).body;
+      }
+      assert.equal(scan.status, 'completed', scan.error_message);
+      const hosts = (await s.api.get(`/api/discovery/devices?network_id=${net.body.id}`, { cookie })).body as any[];
+      const agentHost = hosts.find((d) => d.ip === '127.0.0.1');
+      assert.ok(agentHost, JSON.stringify(hosts.map((d) => d.ip)));
+      assert.equal(agentHost.hostname, SYS.name);
+      assert.equal(agentHost.facts.hostname_source, 'snmp');
+      assert.equal(agentHost.facts.snmp.sysLocation, SYS.location);
+      assert.deepEqual(
+        agentHost.services.filter((x: any) => x.protocol === 'udp').map((x: any) => [x.port, x.service]),
+        [[port, 'snmp']],
+      );
+      assert.equal(hosts.find((d) => d.ip === '127.0.0.2')?.facts.snmp, undefined);
     });
   });
 });

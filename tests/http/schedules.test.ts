@@ -126,6 +126,11 @@ describe('scheduled scans and discovery rules', () => {
     const bad = await s.api.put(`/api/discovery/rules/${r.body.id}`, { exclude_ips: ['not-an-ip'] }, { token: admin.key });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.details[0].field, 'exclude_ips[0]');
+    // An exclusion of the other IP version would make every run of the rule fail: refused now.
+    const v6 = await s.api.put(`/api/discovery/rules/${r.body.id}`, { exclude_ips: ['127.78.0.3', 'fd00::1'] }, { token: admin.key });
+    assert.equal(v6.status, 400, v6.text);
+    assert.equal(v6.body.details[0].field, 'exclude_ips[1]');
+    assert.match(v6.body.details[0].message, /IPv6 but the network .* is IPv4/);
     const list = await callTool(mcp, 'discovery_rule_list', { network_id: otherNetworkId });
     assert.equal(list.data.total, 1);
   });

@@ -56,7 +56,7 @@ describe('webhook signing', () => {
       assert.equal(eventForAction(action)?.type, type, action);
       if (type) assert.ok(EVENT_TYPE_NAMES.has(type), `${type} is catalogued`);
     }
-    assert.equal(eventForAction('pool.allocate')!.skip!({ idempotent_replay: true }), true);
+    assert.equal(eventForAction('pool.allocate')!.skip!({ after: { idempotent_replay: true } }), true);
   });
 
   it('the dependency-free verifier in docs/webhooks.md accepts rackd requests and rejects forgeries', async () => {

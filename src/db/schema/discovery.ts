@@ -14,6 +14,10 @@ export const scanProfiles = sqliteTable('scan_profiles', {
   /** Credentials used when SNMP/SSH are enabled. */
   snmpCredentialId: text('snmp_credential_id').references(() => credentials.id, { onDelete: 'set null' }),
   sshCredentialId: text('ssh_credential_id').references(() => credentials.id, { onDelete: 'set null' }),
+  /** UDP port of the SNMP agents. */
+  snmpPort: integer('snmp_port').notNull().default(161),
+  /** TCP port for SSH logins; null = wherever a banner says SSH, else 22. */
+  sshPort: integer('ssh_port'),
   timeoutSec: integer('timeout_sec').notNull().default(2),
   maxWorkers: integer('max_workers').notNull().default(64),
   description: text('description').notNull().default(''),
@@ -58,7 +62,13 @@ export const discoveryScans = sqliteTable(
     errorMessage: text('error_message').notNull().default(''),
     /** JSON array of excluded addresses/CIDRs. */
     exclude: text('exclude').notNull().default('[]'),
+    /** JSON array of the TCP ports probed (explicit, the profile's, or the scan type's set). */
+    ports: text('ports').notNull().default('[]'),
     startedBy: text('started_by').notNull().default(''),
+    /** Instance id of the rackd process running the scan (random per process start). */
+    ownerId: text('owner_id'),
+    /** Renewed by the owner while the scan is pending or running; a stale one means the owner is gone. */
+    heartbeatAt: text('heartbeat_at'),
     startedAt: text('started_at'),
     completedAt: text('completed_at'),
     createdAt: text('created_at').notNull(),

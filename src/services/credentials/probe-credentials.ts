@@ -1,5 +1,5 @@
-// What the scanner needs from a scan profile: the profile row and the decrypted credentials of
-// the probes it enables. Not a service verb (no caller): the scan that calls it was already
+// What the scanner needs from a scan profile: the profile row, the decrypted credentials of the
+// probes it enables and the ports those probes use. Not a service verb (no caller): the scan that calls it was already
 // authorized when it started. The plaintext lives only in the returned object.
 import { eq } from 'drizzle-orm';
 import { scanProfiles } from '../../db/schema/index.ts';
@@ -8,10 +8,14 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import type { ServiceEnv } from '../env.ts';
 import { getCredentialOrThrow, parseOptions, unsealCredentialSecrets } from './internal.ts';
 
-export async function loadProfileCredentials(
-  env: ServiceEnv,
-  profileId: string,
-): Promise<{ profile: ScanProfileRow; credentials: ProbeCredentials }> {
+export interface ProfileCredentials {
+  profile: ScanProfileRow;
+  credentials: ProbeCredentials;
+  /** Where the probes go: SNMP's UDP port (default 161); SSH's TCP port, undefined = found by banner, else 22. */
+  ports: { snmp: number; ssh?: number };
+}
+
+export async function loadProfileCredentials(env: ServiceEnv, profileId: string): Promise<ProfileCredentials> {
   const profile = env.db.select().from(scanProfiles).where(eq(scanProfiles.id, profileId)).get();
   if (!profile) throw notFound('Scan profile', profileId);
   const out: ProbeCredentials = {};
@@ -38,7 +42,7 @@ export async function loadProfileCredentials(
     else if (row.type === 'ssh_key') out.ssh = { username: row.sshUsername, privateKey: s.private_key ?? '' };
     else throw wrongType(profile.name, 'ssh_credential_id', row.type);
   }
-  return { profile, credentials: out };
+  return { profile, credentials: out, ports: { snmp: profile.snmpPort, ssh: profile.sshPort ?? undefined } };
 }
 
 // Saves refuse mismatched types; this guards rows written some other way.

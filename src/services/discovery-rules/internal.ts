@@ -38,19 +38,19 @@ export function getDiscoveryRuleOrThrow(db: DbOrTx, id: string): DiscoveryRuleRo
   return row;
 }
 
-/** Each entry is an address or a CIDR, returned in canonical form (duplicates dropped). */
-export function normalizeExcludes(items: readonly string[]): string[] {
+/**
+ * Each entry is an address or a CIDR of the network's IP version (another version would make
+ * every run of the rule fail), returned in canonical form (duplicates dropped).
+ */
+export function normalizeExcludes(items: readonly string[], network: { subnet: string; family: number }): string[] {
   const out = new Set<string>();
   items.forEach((item, i) => {
-    if (item.includes('/')) {
-      const c = parseCidr(item);
-      if (!c) throw validationError(`exclude_ips[${i}]`, `"${item}" is not an IP address or CIDR`);
-      out.add(formatCidr(c));
-    } else {
-      const ip = parseIp(item);
-      if (!ip) throw validationError(`exclude_ips[${i}]`, `"${item}" is not an IP address or CIDR`);
-      out.add(formatIp(ip));
+    const parsed = item.includes('/') ? parseCidr(item) : parseIp(item);
+    if (!parsed) throw validationError(`exclude_ips[${i}]`, `"${item}" is not an IP address or CIDR`);
+    if (parsed.family !== network.family) {
+      throw validationError(`exclude_ips[${i}]`, `"${item}" is IPv${parsed.family} but the network ${network.subnet} is IPv${network.family}`);
     }
+    out.add('prefix' in parsed ? formatCidr(parsed) : formatIp(parsed));
   });
   return [...out];
 }

@@ -10,6 +10,7 @@ import { newId } from '../../platform/ids.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { assertScanProfileExists } from '../scan-profiles/internal.ts';
+import { getNetworkOrThrow } from '../networks/internal.ts';
 import { assertNetworkExists } from '../scheduled-scans/internal.ts';
 import { getDiscoveryRuleOrThrow, nextRuleRun, normalizeExcludes, toDiscoveryRule } from './internal.ts';
 
@@ -20,7 +21,6 @@ export async function saveDiscoveryRule(env: ServiceEnv, ctx: CallerContext, raw
     // Creating (even when it lands on the network's existing rule) needs create; updating by id, update.
     requirePermission(ctx, isUpdate ? 'discovery:update' : 'discovery:create');
     const input = SaveDiscoveryRuleInputSchema.parse(raw);
-    const excludes = input.exclude_ips === undefined ? undefined : normalizeExcludes(input.exclude_ips);
     const now = env.clock.now();
     return env.db.transaction(
       (tx) => {
@@ -33,6 +33,7 @@ export async function saveDiscoveryRule(env: ServiceEnv, ctx: CallerContext, raw
           throw validationError('network_id', 'a rule cannot move to another network; create a rule for that network');
         }
         if (input.profile_id) assertScanProfileExists(tx, input.profile_id);
+        const excludes = input.exclude_ips === undefined ? undefined : normalizeExcludes(input.exclude_ips, getNetworkOrThrow(tx, before?.networkId ?? input.network_id!));
         const enabled = input.enabled ?? before?.enabled ?? true;
         const intervalHours = input.interval_hours ?? before?.intervalHours ?? 24;
         const reschedule = !before || enabled !== before.enabled || intervalHours !== before.intervalHours;

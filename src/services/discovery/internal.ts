@@ -26,6 +26,7 @@ export const toScan = (r: ScanRow): DiscoveryScan => ({
   status: r.status,
   scan_type: r.scanType,
   exclude: json<string[]>(r.exclude, []),
+  ports: json<number[]>(r.ports, []),
   total_hosts: r.totalHosts,
   scanned_hosts: r.scannedHosts,
   found_hosts: r.foundHosts,

@@ -1,7 +1,7 @@
-// The background runner's writes: scan state transitions, throttled progress, and the batched
-// upsert of found hosts per (network, ip) — an existing row keeps its id and first_seen, a MAC or
-// host name that changed is remembered in facts (previous_mac / previous_hostname) for the drift
-// report. The hosts a flush finds for the first time are audited in the same transaction as one
+// The background runner's writes: scan state transitions, throttled progress (which renews the
+// scan's lease, as does the owner's heartbeat), and the batched upsert of found hosts per
+// (network, ip) — an existing row keeps its id and first_seen, a MAC or host name that changed is
+// remembered in facts (previous_mac / previous_hostname) for the drift report. The hosts a flush finds for the first time are audited in the same transaction as one
 // discovery.device_found entry whose `after` lists them (one webhook event per host).
 import type Database from 'better-sqlite3';
 import type { CallerContext } from '../../auth/context.ts';
@@ -49,9 +49,11 @@ function prepare(db: Database.Database) {
         WHERE id = @id`,
     ),
     progress: db.prepare(
-      `UPDATE discovery_scans SET scanned_hosts = @scanned, found_hosts = @found, progress_percent = @percent, updated_at = @now
+      `UPDATE discovery_scans SET scanned_hosts = @scanned, found_hosts = @found, progress_percent = @percent, updated_at = @now,
+              heartbeat_at = @now
         WHERE id = @id AND status = 'running'`,
     ),
+    renew: db.prepare<[string, string]>(`UPDATE discovery_scans SET heartbeat_at = ? WHERE id = ? AND status IN ('pending', 'running')`),
   };
 }
 
@@ -160,12 +162,20 @@ export async function flushFound(env: ServiceEnv, ctx: CallerContext, t: Target,
   return audited(env, ctx, { action: 'discovery.device_found', resource: 'discovered_device' }, (audit) => write(audit));
 }
 
+/**
+ * The owner's heartbeat: renews the scan's lease. False when the scan is gone or no longer
+ * pending/running (another process cancelled or deleted it): its runner should stop.
+ */
+export function renewLease(env: ServiceEnv, scanId: string): boolean {
+  return statements(env).renew.run(env.clock.now().toISOString(), scanId).changes > 0;
+}
+
 /** pending → running. */
 export function markRunning(env: ServiceEnv, scanId: string): void {
   const now = env.clock.now().toISOString();
   const changed = env.db.$client
-    .prepare(`UPDATE discovery_scans SET status = 'running', started_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`)
-    .run(now, now, scanId).changes;
+    .prepare(`UPDATE discovery_scans SET status = 'running', started_at = ?, updated_at = ?, heartbeat_at = ? WHERE id = ? AND status = 'pending'`)
+    .run(now, now, now, scanId).changes;
   if (changed === 0) throw new ScanGoneError(`scan ${scanId} is gone or no longer pending`);
 }
 

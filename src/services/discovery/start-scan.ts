@@ -1,8 +1,8 @@
 // discovery_scan: validates the request (network exists, subnet at most a /16, exclusions parse,
-// profile and its credentials load), records the pending scan (audited discovery.start) and hands
-// it to the background runner. With `wait` it then waits — bounded — for the scan to end,
-// reporting progress as it goes.
-import { eq } from 'drizzle-orm';
+// profile and its credentials load, no other live scan of the network), records the pending scan
+// (audited discovery.start) and hands it to the background runner. With `wait` it then waits —
+// bounded — for the scan to end, reporting progress as it goes.
+import { and, eq, gte, inArray } from 'drizzle-orm';
 import { StartScanInputSchema, type DiscoveryScan } from '../../../schemas/discovery.ts';
 import { requirePermission, usernameOf, type CallerContext } from '../../auth/context.ts';
 import { discoveryScans, scanProfiles } from '../../db/schema/index.ts';
@@ -16,6 +16,7 @@ import { newId } from '../../platform/ids.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { getNetworkOrThrow } from '../networks/internal.ts';
+import { toScanProfile } from '../scan-profiles/internal.ts';
 import { getScanOrThrow, targetsOf, toScan } from './internal.ts';
 
 export interface ScanRunContext {
@@ -33,14 +34,14 @@ async function credentialedProbes(env: ServiceEnv, profile: ProfileRow): Promise
   const wantsSnmp = profile.enableSnmp && profile.snmpCredentialId;
   const wantsSsh = profile.enableSsh && profile.sshCredentialId;
   if (!wantsSnmp && !wantsSsh) return undefined;
-  const loaded = (await loadProfileCredentials(env, profile.id)) as Awaited<ReturnType<typeof loadProfileCredentials>> & { snmpPort?: number; sshPort?: number };
+  const loaded = await loadProfileCredentials(env, profile.id);
   if (loaded.credentials.snmp?.version === 'v2c' && !env.config.discovery.snmpV2cEnabled) {
     throw validationError('profile_id', 'the profile names an SNMP v2c credential but DISCOVERY_SNMPV2C_ENABLED=false; use an SNMP v3 credential or enable v2c');
   }
   return {
     credentials: loaded.credentials,
-    snmpPort: loaded.snmpPort,
-    sshPort: loaded.sshPort,
+    snmpPort: loaded.ports.snmp,
+    sshPort: loaded.credentials.ssh ? loaded.ports.ssh : undefined,
     timeoutMs: Math.max(1, profile.timeoutSec) * 1000,
     v2cEnabled: env.config.discovery.snmpV2cEnabled,
     hostKeys: dbHostKeyStore(env),
@@ -74,12 +75,15 @@ export async function startScan(env: ServiceEnv, ctx: CallerContext, raw: unknow
       }
       profileId = profile.id;
       scanType = profile.scanType;
-      probe.ports = portsFor(profile.scanType, JSON.parse(profile.ports) as number[]);
+      probe.ports = portsFor(profile.scanType, toScanProfile(profile).ports);
       // The profile's per-probe timeout wins over DISCOVERY_TIMEOUT (it also bounds SNMP and SSH).
       probe.timeoutMs = Math.max(1, profile.timeoutSec) * 1000;
+      credentialed = await credentialedProbes(env, profile);
+      // SSH logs in only where its port is open, so a port the profile names is probed too.
+      const sshPort = credentialed?.sshPort;
+      if (sshPort !== undefined && !probe.ports.includes(sshPort)) probe.ports = portsFor('custom', [...probe.ports, sshPort]);
       // The profile's worker limit caps the hosts probed at once (never above what the budget fills).
       probe.hostConcurrency = Math.max(1, Math.min(profile.maxWorkers, Math.ceil(scanManager(env).budget / probe.ports.length)));
-      credentialed = await credentialedProbes(env, profile);
     } else {
       scanType = input.ports !== undefined ? 'custom' : (input.scan_type ?? 'quick');
       probe.ports = portsFor(scanType, input.ports ?? []);
@@ -93,15 +97,33 @@ export async function startScan(env: ServiceEnv, ctx: CallerContext, raw: unknow
       scanType,
       totalHosts: targets.total,
       exclude: JSON.stringify(exclude),
+      ports: JSON.stringify(probe.ports),
       startedBy: usernameOf(ctx),
+      // Launched right below in this process, which renews the lease from then on.
+      ownerId: scanManager(env).instanceId,
+      heartbeatAt: now,
       createdAt: now,
       updatedAt: now,
     };
+    const leaseCutoff = new Date(env.clock.now().getTime() - env.config.discovery.scanLeaseMs).toISOString();
     const scan = env.db.transaction(
       (tx) => {
+        // One live scan per network (checked and inserted in one IMMEDIATE transaction, so two
+        // processes cannot both pass): a second would probe the same hosts and race on their
+        // records. A scan whose lease expired is dead and does not count (interrupted.ts fails it).
+        const busy = tx
+          .select({ id: discoveryScans.id, status: discoveryScans.status })
+          .from(discoveryScans)
+          .where(and(eq(discoveryScans.networkId, network.id), inArray(discoveryScans.status, ['pending', 'running']), gte(discoveryScans.heartbeatAt, leaseCutoff)))
+          .get();
+        if (busy) {
+          throw new AppError('CONFLICT', `Network ${network.subnet} is already being scanned (scan ${busy.id} is ${busy.status}); wait for it to end or cancel it`, {
+            details: [{ field: 'network_id', message: `scan ${busy.id} is ${busy.status}` }],
+          });
+        }
         tx.insert(discoveryScans).values(row).run();
         const out = toScan(getScanOrThrow(tx, row.id));
-        audit.record(tx, { resourceId: row.id, after: { ...out, ports: probe.ports, reverse_dns: input.reverse_dns ?? true } });
+        audit.record(tx, { resourceId: row.id, after: { ...out, reverse_dns: input.reverse_dns ?? true } });
         return out;
       },
       { behavior: 'immediate' },

@@ -25,6 +25,8 @@ export const toScanProfile = (r: ScanProfileRow): ScanProfile => ({
   enable_ssh: r.enableSsh,
   snmp_credential_id: r.snmpCredentialId ?? null,
   ssh_credential_id: r.sshCredentialId ?? null,
+  snmp_port: r.snmpPort,
+  ssh_port: r.sshPort ?? null,
   timeout_sec: r.timeoutSec,
   max_workers: r.maxWorkers,
   description: r.description,

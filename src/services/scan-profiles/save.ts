@@ -45,6 +45,8 @@ export async function saveScanProfile(env: ServiceEnv, ctx: CallerContext, raw: 
           enableSsh: input.enable_ssh ?? before?.enableSsh ?? false,
           snmpCredentialId: input.snmp_credential_id === undefined ? (before?.snmpCredentialId ?? null) : input.snmp_credential_id,
           sshCredentialId: input.ssh_credential_id === undefined ? (before?.sshCredentialId ?? null) : input.ssh_credential_id,
+          snmpPort: input.snmp_port ?? before?.snmpPort ?? 161,
+          sshPort: input.ssh_port === undefined ? (before?.sshPort ?? null) : input.ssh_port,
           timeoutSec: input.timeout_sec ?? before?.timeoutSec ?? 2,
           maxWorkers: input.max_workers ?? before?.maxWorkers ?? 64,
           description: input.description ?? before?.description ?? '',

@@ -1,0 +1,1 @@
+ALTER TABLE `discovery_scans` ADD `ports` text DEFAULT '[]' NOT NULL;
