@@ -60,7 +60,17 @@ export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> 
     // Progress notifications can only travel on an SSE response, so a call carrying a progress
     // token is answered as a stream; everything else keeps the plain JSON response, which must
     // arrive before REQUEST_TIMEOUT — tools that wait (discovery_scan) are told their budget.
-    const streaming = wantsProgress(await c.req.raw.clone().json().catch(() => undefined));
+    // The body is read and parsed once, here, and handed to the transport. Reading errors (a body
+    // over the 1 MiB cap) propagate to the limit middleware; unparsable JSON reaches the transport
+    // as null, which it answers as a JSON-RPC parse error (-32700) after its own header checks.
+    const text = await c.req.text();
+    let body: unknown = null;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // left null
+    }
+    const streaming = wantsProgress(body);
     const timeoutMs = env.config.requestTimeoutMs;
     const budgetMs = streaming || timeoutMs <= 0 ? undefined : Math.max(1_000, timeoutMs - 2_000);
     const server = createMcpServer(env, ctx, opts.tools, c.get('log'), { budgetMs });
@@ -73,10 +83,10 @@ export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> 
         await send(message, options);
         if ('result' in message || 'error' in message) setImmediate(() => void server.close());
       };
-      return transport.handleRequest(c.req.raw);
+      return transport.handleRequest(c.req.raw, { parsedBody: body });
     }
     try {
-      return await transport.handleRequest(c.req.raw);
+      return await transport.handleRequest(c.req.raw, { parsedBody: body });
     } finally {
       void server.close();
     }

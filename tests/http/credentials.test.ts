@@ -125,6 +125,22 @@ describe('credentials and scan profiles', () => {
     assert.match(r.body.error, /when changing its type/);
   });
 
+  it('answers 409, not 500, when a stored secret no longer opens, and a full update replaces it', async () => {
+    const r0 = await rest('post', '/api/credentials', { name: 'stale', type: 'ssh_password', ssh_username: 'ops', ssh_password: SECRETS.password });
+    assert.equal(r0.status, 201, r0.text);
+    const id = r0.body.id as string;
+    // As if the master key had been changed without rotate-key: a value sealed for another row.
+    server.runtime.env.db.$client.prepare('UPDATE credentials SET secret = ? WHERE id = ?').run(sealed(ids.v2c!), id);
+    const partial = await rest('put', `/api/credentials/${id}`, { description: 'x' });
+    assert.equal(partial.status, 409, partial.text);
+    assert.equal(partial.body.code, 'CONFLICT');
+    assert.match(partial.body.error, /cannot be decrypted.*update it with all of its secrets/);
+    const full = await rest('put', `/api/credentials/${id}`, { ssh_password: SECRETS.newPassword });
+    assert.equal(full.status, 200, full.text);
+    assert.deepEqual(unseal(id), { password: SECRETS.newPassword });
+    assert.equal((await rest('delete', `/api/credentials/${id}`)).status, 204);
+  });
+
   it('validates per type, by field name, never as a 500', async () => {
     const cases: [unknown, number, string, string?][] = [
       [{ name: 'a', type: 'snmp_v2c' }, 400, 'snmp_community'],

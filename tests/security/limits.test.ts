@@ -45,23 +45,38 @@ describe('request limits', () => {
 
   it('answers a chunked body that grows past 1 MiB with 413 PAYLOAD_TOO_LARGE', async () => {
     const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent > 2 * MAX_BODY_BYTES) return controller.close();
-        sent += chunk.length;
-        controller.enqueue(chunk);
-      },
-    });
-    const res = await raw(`${s.url}/api/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body,
-      duplex: 'half',
-    });
-    assert.equal(res.status, 413);
-    assert.equal(res.body.code, 'PAYLOAD_TOO_LARGE');
+    const growing = () => {
+      let sent = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent > 2 * MAX_BODY_BYTES) return controller.close();
+          sent += chunk.length;
+          controller.enqueue(chunk);
+        },
+      });
+    };
+    for (const path of ['/api/keys', '/mcp']) {
+      const res = await raw(`${s.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: growing(),
+        duplex: 'half',
+      });
+      assert.equal(res.status, 413, path);
+      assert.equal(res.body.code, 'PAYLOAD_TOO_LARGE', path);
+    }
     assert.equal((await s.api.get('/api/auth/me', { token: key })).status, 200);
+  });
+
+  it('answers unparsable JSON on /mcp with a JSON-RPC parse error, not a 500', async () => {
+    const res = await s.api.request('POST', '/mcp', {
+      raw: '{"jsonrpc": "2.0", "id": 1, "method": ',
+      token: key,
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.jsonrpc, '2.0');
+    assert.equal(res.body.error.code, -32700);
   });
 
   it('accepts a chunked body under the cap', async () => {

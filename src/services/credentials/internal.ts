@@ -45,9 +45,12 @@ export function unsealCredentialSecrets(keys: KeyMaterial, row: Pick<CredentialR
   try {
     return JSON.parse(decryptSecret(keys.derive('credential-encryption'), row.secret, credentialAad(row.id))) as CredentialSecrets;
   } catch (err) {
+    // Not a 500: the request is fine, the stored credential is not usable. The way out is to send
+    // its secrets again (a full update), or to restore the key it was sealed under.
     throw new AppError(
-      'INTERNAL_ERROR',
-      `Credential ${row.name} cannot be decrypted with this server's key (was the master key changed without 'rackd credentials rotate-key'?)`,
+      'CONFLICT',
+      `Credential ${row.name} cannot be decrypted with this server's key (was the master key changed without ` +
+        `'rackd credentials rotate-key'?); update it with all of its secrets to replace them`,
       { cause: err },
     );
   }
