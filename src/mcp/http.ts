@@ -85,11 +85,11 @@ export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> 
       };
       return transport.handleRequest(c.req.raw, { parsedBody: body });
     }
-    try {
-      return await transport.handleRequest(c.req.raw, { parsedBody: body });
-    } finally {
-      void server.close();
-    }
+    // A JSON response is complete when handleRequest returns, and nothing outside this request
+    // refers to the server or transport, so they are left to the collector rather than closed:
+    // close() only aborts the finished handlers' signals and builds a 'Connection closed' error
+    // for nobody (the SDK's own Hono example does not close either).
+    return transport.handleRequest(c.req.raw, { parsedBody: body });
   });
   // Stateless server: no standalone SSE stream and no sessions to delete.
   app.on(['GET', 'DELETE'], '/', (c) => {

@@ -1,7 +1,7 @@
 // Mounts the authorization server: the well-known metadata, the /mcp-oauth endpoints and the
 // JWKS. Metadata, token, register, revoke and JWKS answer browsers of any origin (no credentials
 // are involved: CORS without cookies); /authorize is a navigation and needs none.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { AppEnv } from '../http/types.ts';
 import { authorizeGet, authorizePost } from './authorize.ts';
@@ -45,13 +45,19 @@ export function oauthRoutes(server: OAuthServer): Hono<AppEnv> {
   return app;
 }
 
-/** CORS of /mcp for the allowed origins: browsers must see WWW-Authenticate to start OAuth. */
-export function mcpCors(allowed: () => ReadonlySet<string>) {
-  return cors({
+/**
+ * CORS of /mcp for the allowed origins: browsers must see WWW-Authenticate to start OAuth.
+ * Requests without an Origin (desktop and CLI clients) skip it: CORS headers mean nothing to
+ * them, and Hono's cors touches c.res before the handler runs, which makes Hono re-create the
+ * MCP transport's response around its body stream (bench/mcp-vs-rest).
+ */
+export function mcpCors(allowed: () => ReadonlySet<string>): MiddlewareHandler<AppEnv> {
+  const withCors = cors({
     origin: (origin) => (allowed().has(origin.toLowerCase().replace(/\/$/, '')) ? origin : null),
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Last-Event-ID', 'Mcp-Method', 'Mcp-Name'],
     exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
     maxAge: 600,
   });
+  return (c, next) => (c.req.header('origin') === undefined ? next() : withCors(c, next));
 }
