@@ -1,5 +1,5 @@
 // `npm run schemas`: writes schemas/generated/openapi.json and tools.json from the operation
-// catalogue, and the tool table of docs/mcp.md. The files are committed;
+// catalogue, the tool table of docs/mcp.md and the route table of docs/api.md. The files are committed;
 // tests/schemas/generated.test.ts fails when they are stale.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -7,10 +7,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildOpenApi } from '../src/http/openapi.ts';
 import { prepareTools } from '../src/mcp/tools.ts';
 import { OPERATIONS } from '../src/operations/index.ts';
-import { permissionsOf, type Operation } from '../src/operations/types.ts';
+import { bindingsOf, permissionsOf, type HttpBinding, type Operation } from '../src/operations/types.ts';
 
 export const GENERATED_DIR = fileURLToPath(new URL('../schemas/generated/', import.meta.url));
 export const MCP_DOC = fileURLToPath(new URL('../docs/mcp.md', import.meta.url));
+export const API_DOC = fileURLToPath(new URL('../docs/api.md', import.meta.url));
 
 /** Tool descriptors in name order, so adding an operation anywhere in the catalogue is a local diff. */
 export function toolsDocument(ops: readonly Operation[]): { tools: unknown[] } {
@@ -42,6 +43,30 @@ export function withToolTable(doc: string, ops: readonly Operation[] = OPERATION
   return doc.replace(TABLE, (_m, start: string, end: string) => `${start}${table}\n${end}`);
 }
 
+const ROUTES = /(<!-- routes:start[^>]*-->\n)[\s\S]*?(<!-- routes:end -->)/;
+
+function successOf(b: HttpBinding): string {
+  if (b.response === 'empty' || b.status === 204) return '204';
+  if (b.response === 'items') return `${b.status ?? 200}, bare array + \`X-Total-Count\``;
+  return String(b.status ?? 200);
+}
+
+/** docs/api.md with the table of every catalogue route (by path, then method) rebuilt between its markers. */
+export function withRouteTable(doc: string, ops: readonly Operation[] = OPERATIONS): string {
+  if (!ROUTES.test(doc)) throw new Error('docs/api.md lost its <!-- routes:start --> / <!-- routes:end --> markers');
+  const order = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+  const rows = ops
+    .flatMap((op) => bindingsOf(op).map((b) => ({ op, b, path: b.path.replace(/:(\w+)/g, '{$1}') })))
+    .sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : order.indexOf(x.b.method) - order.indexOf(y.b.method)))
+    .map(({ op, b, path }) => {
+      const perms = permissionsOf(op).map((p) => `\`${p}\``).join(' or ');
+      const tool = op.restOnly ? '(REST only)' : `\`${op.name}\``;
+      return `| \`${b.method} ${path}\` | ${b.summary ?? op.title} | ${tool} | ${perms} | ${successOf(b)} |`;
+    });
+  const table = ['| Method and path | What it does | MCP tool | Permission | Success |', '|---|---|---|---|---|', ...rows].join('\n');
+  return doc.replace(ROUTES, (_m, start: string, end: string) => `${start}${table}\n${end}`);
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const [name, content] of Object.entries(renderGenerated())) {
     const path = join(GENERATED_DIR, name);
@@ -49,8 +74,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     writeFileSync(path, content);
     process.stdout.write(`wrote ${path}\n`);
   }
-  const doc = readFileSync(MCP_DOC, 'utf8');
-  const updated = withToolTable(doc);
-  if (updated !== doc) writeFileSync(MCP_DOC, updated);
-  process.stdout.write(`${updated === doc ? 'unchanged' : 'updated'} ${MCP_DOC}\n`);
+  for (const [file, rebuild] of [
+    [MCP_DOC, withToolTable],
+    [API_DOC, withRouteTable],
+  ] as const) {
+    const doc = readFileSync(file, 'utf8');
+    const updated = rebuild(doc);
+    if (updated !== doc) writeFileSync(file, updated);
+    process.stdout.write(`${updated === doc ? 'unchanged' : 'updated'} ${file}\n`);
+  }
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { validate } from '@readme/openapi-parser';
 import { z } from 'zod';
-import { GENERATED_DIR, MCP_DOC, renderGenerated, withToolTable } from '../../scripts/emit-schemas.ts';
+import { API_DOC, GENERATED_DIR, MCP_DOC, renderGenerated, withRouteTable, withToolTable } from '../../scripts/emit-schemas.ts';
 import { buildOpenApi } from '../../src/http/openapi.ts';
 import { MANUAL_ENDPOINTS } from '../../src/http/openapi-manual.ts';
 import { OPERATIONS } from '../../src/operations/index.ts';
@@ -51,6 +51,11 @@ describe('generated schemas', () => {
     const doc = readFileSync(MCP_DOC, 'utf8');
     assert.ok(doc === withToolTable(doc, OPERATIONS), 'the tool table of docs/mcp.md is stale: run `npm run schemas`');
     for (const op of OPERATIONS) if (!op.restOnly) assert.ok(doc.includes(`| \`${op.name}\` |`), `docs/mcp.md lists ${op.name}`);
+  });
+
+  it('the route table of docs/api.md is up to date', () => {
+    const doc = readFileSync(API_DOC, 'utf8');
+    assert.ok(doc === withRouteTable(doc, OPERATIONS), 'the route table of docs/api.md is stale: run `npm run schemas`');
   });
 
   it('the OpenAPI document passes a real OpenAPI 3.1 validator', async () => {
