@@ -37,7 +37,8 @@ export const networkOperations = [
       'Create a network (omit id; name and subnet required) or update one (give id; only the fields you send change). ' +
       'subnet is an IPv4 or IPv6 CIDR with a prefix length; host bits are cleared, so 10.0.0.5/24 is stored and returned as 10.0.0.0/24 ' +
       '(IPv6 in RFC 5952 form). vlan_id is 1–4094 (null clears it); datacenter_id must exist (NOT_FOUND otherwise). ' +
-      'Changing the subnet fails with CONFLICT if a pool of the network would fall outside it.',
+      'Changing the subnet fails with CONFLICT if a pool of the network would fall outside it. A new network, or a wider ' +
+      'subnet, takes in the device addresses inside it that had no network yet (addresses already in a network stay there).',
     permission: ['network:create', 'network:update'],
     annotations: { readOnly: false, destructive: false, idempotent: false },
     input: SaveNetworkInputSchema,

@@ -181,6 +181,35 @@ describe('networks over REST', () => {
     assert.equal((await s.api.delete(`/api/networks/${n.body.id}`, as())).status, 404);
   });
 
+  it('a new network (or a widened subnet) adopts the device addresses inside it that had no network', async () => {
+    const before = await device('adopt-a', ['198.18.1.5', '198.19.0.9']);
+    const pinned = await device('adopt-b', ['198.18.1.6']);
+    assert.equal(before.addresses[0]!.network_id, null);
+    const wide = await s.api.post('/api/networks', { name: 'adopt-wide', subnet: '198.18.0.0/16' }, as());
+    assert.equal(wide.status, 201);
+    // An address already in a network stays there, even when a more specific one appears.
+    const narrow = await s.api.post('/api/networks', { name: 'adopt-narrow', subnet: '198.18.1.0/24' }, as());
+    assert.equal(narrow.status, 201);
+    assert.equal((await getDevice(s.env, systemContext('test'), pinned.id)).addresses[0]!.network_id, wide.body.id);
+    const other = await s.api.post('/api/networks', { name: 'adopt-other', subnet: '198.19.0.0/24' }, as());
+    const a = await getDevice(s.env, systemContext('test'), before.id);
+    assert.deepEqual(a.addresses.map((x) => x.network_id), [wide.body.id, other.body.id]);
+    const listed = await s.api.get(`/api/devices?network_id=${other.body.id}`, as());
+    assert.deepEqual(listed.body.map((d: { name: string }) => d.name), ['adopt-a']);
+    const audit = await s.api.get(`/api/audit?resource=network&resource_id=${wide.body.id}`, as());
+    assert.equal(audit.body[0].changes.adopted_addresses, 2);
+
+    // Widening a subnet adopts too; bulk creation adopts like network_save.
+    const lone = await device('adopt-c', ['198.20.0.200', '198.21.0.1']);
+    const grown = await s.api.post('/api/networks', { name: 'adopt-grow', subnet: '198.20.1.0/24' }, as());
+    assert.equal((await s.api.put(`/api/networks/${grown.body.id}`, { subnet: '198.20.0.0/23' }, as())).status, 200);
+    const bulk = await s.api.post('/api/networks/bulk', [{ name: 'adopt-bulk', subnet: '198.21.0.0/30' }], as());
+    assert.equal(bulk.status, 200, bulk.text);
+    const c = await getDevice(s.env, systemContext('test'), lone.id);
+    assert.equal(c.addresses[0]!.network_id, grown.body.id);
+    assert.ok(c.addresses[1]!.network_id, 'adopted by the bulk-created network');
+  });
+
   it('lets a viewer read but not write', async () => {
     const list = await s.api.get('/api/networks', { token: viewer.key });
     assert.equal(list.status, 200);

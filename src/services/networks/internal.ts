@@ -1,9 +1,9 @@
 // Shared by the network verbs (and by pools, dashboard and search): row mapping, subnet parsing
 // and the exact utilization count, which reads an index range and never enumerates a subnet.
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, lte, sql } from 'drizzle-orm';
 import type { Network, NetworkUtilization } from '../../../schemas/networks.ts';
 import type { DbOrTx } from '../../db/client.ts';
-import { datacenters, networks } from '../../db/schema/index.ts';
+import { addresses, datacenters, networks } from '../../db/schema/index.ts';
 import { cidrSize, formatCidr, lastAddress, parseCidr, type Family } from '../../net/ip.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -111,8 +111,24 @@ export interface NewNetwork {
   description?: string;
 }
 
-/** Inserts and indexes a network (network_save and the bulk create); the caller checked the datacenter. */
-export function insertNetwork(tx: DbOrTx, now: string, n: NewNetwork): NetworkRow {
+/**
+ * Device addresses without a network whose IP lies in this network join it, as they would if
+ * their device were saved now (devices/addresses.ts derives an address's network from its IP).
+ * Addresses already in a network stay there: whether that was chosen or derived is not recorded.
+ */
+export function adoptAddresses(tx: DbOrTx, n: Pick<NetworkRow, 'id' | 'family' | 'startHex' | 'endHex'>): number {
+  return tx
+    .update(addresses)
+    .set({ networkId: n.id })
+    .where(and(isNull(addresses.networkId), eq(addresses.family, n.family), gte(addresses.ipHex, n.startHex), lte(addresses.ipHex, n.endHex)))
+    .run().changes;
+}
+
+/**
+ * Inserts and indexes a network (network_save and the bulk create) and adopts the unassigned
+ * addresses inside it; the caller checked the datacenter.
+ */
+export function insertNetwork(tx: DbOrTx, now: string, n: NewNetwork): { row: NetworkRow; adopted: number } {
   const row: NetworkRow = {
     id: newId(),
     name: n.name,
@@ -129,7 +145,7 @@ export function insertNetwork(tx: DbOrTx, now: string, n: NewNetwork): NetworkRo
   };
   tx.insert(networks).values(row).run();
   indexNetwork(tx, row);
-  return row;
+  return { row, adopted: adoptAddresses(tx, row) };
 }
 
 /**

@@ -8,7 +8,7 @@ import { networkPools, networks } from '../../db/schema/index.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
-import { assertDatacenterExists, getNetworkOrThrow, indexNetwork, insertNetwork, parseSubnet, toNetwork, usableRange, type ParsedSubnet } from './internal.ts';
+import { adoptAddresses, assertDatacenterExists, getNetworkOrThrow, indexNetwork, insertNetwork, parseSubnet, toNetwork, usableRange, type ParsedSubnet } from './internal.ts';
 
 /** Pools must stay inside the usable range of the (new) subnet, in the same IP version. */
 function assertPoolsFit(tx: DbOrTx, networkId: string, s: ParsedSubnet): void {
@@ -44,9 +44,9 @@ export async function saveNetwork(env: ServiceEnv, ctx: CallerContext, raw: unkn
         if (input.id === undefined) {
           if (input.name === undefined) throw validationError('name', 'is required');
           if (parsed === undefined) throw validationError('subnet', 'is required');
-          const row = insertNetwork(tx, now, { ...input, name: input.name, subnet: parsed });
+          const { row, adopted } = insertNetwork(tx, now, { ...input, name: input.name, subnet: parsed });
           const out = toNetwork(row);
-          audit.record(tx, { resourceId: row.id, after: out });
+          audit.record(tx, { resourceId: row.id, after: out, ...(adopted > 0 && { extra: { adopted_addresses: adopted } }) });
           return out;
         }
         const before = getNetworkOrThrow(tx, input.id);
@@ -62,8 +62,9 @@ export async function saveNetwork(env: ServiceEnv, ctx: CallerContext, raw: unkn
         };
         tx.update(networks).set(row).where(eq(networks.id, input.id)).run();
         indexNetwork(tx, row);
+        const adopted = parsed && parsed.subnet !== before.subnet ? adoptAddresses(tx, row) : 0;
         const out = toNetwork(row);
-        audit.record(tx, { resourceId: row.id, before: toNetwork(before), after: out });
+        audit.record(tx, { resourceId: row.id, before: toNetwork(before), after: out, ...(adopted > 0 && { extra: { adopted_addresses: adopted } }) });
         return out;
       },
       { behavior: 'immediate' },
