@@ -18,6 +18,7 @@ import { loadKeyMaterial } from './platform/keys.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { purgeAuditLog } from './services/audit/purge.ts';
 import { bootstrapInitialAdmin, seedDefaultDatacenter, syncPermissionCatalogue } from './services/bootstrap.ts';
+import { ensureSearchIndex } from './services/search/rebuild.ts';
 import { cleanupDiscovered, DISCOVERY_CLEANUP_JOB } from './services/discovery/cleanup.ts';
 import { ABANDONED_MESSAGE, DISCOVERY_LEASE_JOB, failInterruptedScans } from './services/discovery/interrupted.ts';
 import { cleanupOAuth, OAUTH_CLEANUP_JOB } from './services/oauth/cleanup.ts';
@@ -126,6 +127,7 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; boots
   try {
     syncPermissionCatalogue(env);
     ensureBuiltinScanProfiles(env);
+    ensureSearchIndex(env);
     await seedDefaultDatacenter(env);
     if (opts.bootstrap) await bootstrapInitialAdmin(env);
     // Only a server (bootstrap) fails scans whose lease expired; scans another live server runs keep theirs.

@@ -1,0 +1,45 @@
+// The search index is rebuilt from the objects when the database holds an older index version
+// (after the migration that re-creates the FTS tables, or a change to what is indexed).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { systemContext } from '../../src/auth/context.ts';
+import { openDatabase } from '../../src/db/client.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { saveDatacenter } from '../../src/services/datacenters/save.ts';
+import { saveDevice } from '../../src/services/devices/save.ts';
+import type { ServiceEnv } from '../../src/services/env.ts';
+import { saveNetwork } from '../../src/services/networks/save.ts';
+import { search } from '../../src/services/search/search.ts';
+import { ensureSearchIndex, SEARCH_INDEX_VERSION } from '../../src/services/search/rebuild.ts';
+import { parseConfig } from '../../src/platform/config.ts';
+
+describe('search index rebuild', () => {
+  it('rebuilds names and text from the objects when the version differs, once', async () => {
+    const db = openDatabase(':memory:');
+    const config = parseConfig({ DATA_DIR: '/tmp/unused', AUDIT_ENABLED: 'false' });
+    const env = { db, config, clock: { now: () => new Date() }, logger: createLogger({ level: 'error', format: 'json' }) } as unknown as ServiceEnv;
+    const ctx = systemContext('test');
+    assert.equal(ensureSearchIndex(env), 0, 'a new database is stamped with the current version');
+    assert.equal(ensureSearchIndex(env), undefined);
+
+    await saveDatacenter(env, ctx, { name: 'Oslo North', location: 'Norway' });
+    await saveNetwork(env, ctx, { name: 'oslo-mgmt', subnet: '10.1.0.0/24', vlan_id: 12 });
+    for (let i = 0; i < 1203; i++) await saveDevice(env, ctx, { name: `edge-${i}`, description: i === 7 ? 'router in Oslo' : '', tags: ['edge'], addresses: i === 7 ? [{ ip: '10.1.0.7' }] : [] });
+    const names = async (q: string, extra: Record<string, unknown> = {}) =>
+      (await search(env, ctx, { query: q, limit: 5, ...extra })).items.map((h: { name: string; rank: number }) => `${h.name}:${h.rank}`);
+    const before = { oslo: await names('oslo'), edge: await names('edge'), ip: await names('10.1.0.7'), total: (await search(env, ctx, { query: 'edge', limit: 1 })).total };
+
+    // As if the tables had been re-created by a migration: empty, and no version recorded.
+    db.$client.exec(`INSERT INTO search_index (search_index) VALUES ('delete-all'); INSERT INTO search_names (search_names) VALUES ('delete-all');
+      DELETE FROM search_docs; DELETE FROM app_state WHERE key = 'search.index_version'`);
+    assert.deepEqual(await names('oslo'), []);
+    assert.equal(ensureSearchIndex(env), 1 + 1 + 1203);
+    assert.equal(db.$client.prepare(`SELECT value FROM app_state WHERE key = 'search.index_version'`).pluck().get(), SEARCH_INDEX_VERSION);
+    const after = { oslo: await names('oslo'), edge: await names('edge'), ip: await names('10.1.0.7'), total: (await search(env, ctx, { query: 'edge', limit: 1 })).total };
+    assert.deepEqual(after, before);
+    assert.deepEqual(after.oslo, ['Oslo North:0', 'oslo-mgmt:0', 'edge-7:2']);
+    assert.equal(after.total, 1203);
+    assert.equal(ensureSearchIndex(env), undefined, 'nothing to do the second time');
+    db.$client.close();
+  });
+});
