@@ -94,7 +94,8 @@ export const discoveryOperations = [
     title: 'List discovered hosts',
     description:
       'List hosts found by discovery (one per network and IP) with MAC, vendor, host name, open ports, services, OS and device-type guesses. ' +
-      'Filter by network_id; promoted=false lists hosts not yet in the inventory.',
+      'Filter by network_id; promoted=false lists hosts not yet in the inventory. To keep pages small, facts.snmp carries ' +
+      'interface_count and arp_count instead of the interface and ARP tables; discovery_get returns them.',
     permission: 'discovery:list',
     annotations: READ,
     input: ListDiscoveredInputSchema,

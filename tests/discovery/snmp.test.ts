@@ -191,6 +191,14 @@ describe('SNMP probe against a real snmpd', { skip }, () => {
         [[port, 'snmp']],
       );
       assert.equal(hosts.find((d) => d.ip === '127.0.0.2')?.facts.snmp, undefined);
+      // A list page carries the sizes of the interface and ARP tables; the single read has them whole.
+      assert.equal(agentHost.facts.snmp.interfaces, undefined);
+      assert.equal(agentHost.facts.snmp.arp, undefined);
+      assert.ok(agentHost.facts.snmp.interface_count >= 1, JSON.stringify(agentHost.facts.snmp));
+      const full = (await s.api.get(`/api/discovery/devices/${agentHost.id}`, { cookie })).body;
+      assert.equal(full.facts.snmp.interfaces.length, agentHost.facts.snmp.interface_count);
+      assert.equal(full.facts.snmp.arp.length, agentHost.facts.snmp.arp_count);
+      assert.ok(full.facts.snmp.interfaces.some((i: { descr: string }) => i.descr === 'lo'));
     });
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { ListDiscoveredInputSchema } from '../../../schemas/discovery.ts';
 import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import { discoveredDevices } from '../../db/schema/index.ts';
@@ -7,7 +7,15 @@ import type { ServiceEnv } from '../env.ts';
 import { page, pageWindow } from '../paging.ts';
 import { toDiscovered } from './internal.ts';
 
-/** In address order within each network (ip_hex sorts numerically). */
+const { facts: factsColumn, ...listColumns } = getTableColumns(discoveredDevices);
+const valid = sql`json_valid(${factsColumn})`;
+
+/**
+ * In address order within each network (ip_hex sorts numerically). A page leaves out the SNMP
+ * interface and ARP tables of each host (up to 4096 rows each, hundreds of KB for a switch, times
+ * 1000 rows a page), in SQL so they are never loaded, and gives their sizes instead
+ * (facts.snmp.interface_count, facts.snmp.arp_count); discovery_get returns them whole.
+ */
 export async function listDiscovered(env: ServiceEnv, ctx: CallerContext, raw: unknown) {
   return audited(env, ctx, { action: 'discovered_device.list', resource: 'discovered_device', read: true }, () => {
     requirePermission(ctx, 'discovery:list');
@@ -19,7 +27,12 @@ export async function listDiscovered(env: ServiceEnv, ctx: CallerContext, raw: u
     if (input.promoted === 'false') filters.push(isNull(discoveredDevices.promotedToDeviceId));
     const where = filters.length ? and(...filters) : undefined;
     const rows = env.db
-      .select()
+      .select({
+        ...listColumns,
+        facts: sql<string>`CASE WHEN ${valid} THEN json_remove(${factsColumn}, '$.snmp.interfaces', '$.snmp.arp') ELSE '{}' END`,
+        interfaceCount: sql<number | null>`CASE WHEN ${valid} THEN json_array_length(${factsColumn}, '$.snmp.interfaces') END`,
+        arpCount: sql<number | null>`CASE WHEN ${valid} THEN json_array_length(${factsColumn}, '$.snmp.arp') END`,
+      })
       .from(discoveredDevices)
       .where(where)
       .orderBy(asc(discoveredDevices.networkId), asc(discoveredDevices.ipHex))
@@ -27,6 +40,15 @@ export async function listDiscovered(env: ServiceEnv, ctx: CallerContext, raw: u
       .offset(window.offset)
       .all();
     const total = env.db.select({ n: count() }).from(discoveredDevices).where(where).get()!.n;
-    return page(rows.map(toDiscovered), total, window);
+    const items = rows.map(({ interfaceCount, arpCount, ...row }) => {
+      const d = toDiscovered(row);
+      const snmp = d.facts.snmp as Record<string, unknown> | undefined;
+      if (snmp && typeof snmp === 'object') {
+        if (interfaceCount !== null) snmp.interface_count = interfaceCount;
+        if (arpCount !== null) snmp.arp_count = arpCount;
+      }
+      return d;
+    });
+    return page(items, total, window);
   });
 }
