@@ -2,7 +2,8 @@
 // it describes, so an event exists exactly when its change committed and a crash between the
 // commit and the delivery loses nothing. The worker (dispatcher.ts) fans the outbox out later.
 // Writes reach this from `audit.record` (every service verb), from the few writes that are not
-// verbs (OAuth registration and consent), and from claimAddress for pool.utilization_high.
+// verbs (OAuth registration and consent), from claimAddress for pool.utilization_high, and from
+// network saves for the devices whose addresses they take in (emitSideEffect).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { eq, sql } from 'drizzle-orm';
 import type { CallerContext } from '../auth/context.ts';
@@ -111,6 +112,18 @@ export function emitAuditedChange(tx: DbOrTx, env: ServiceEnv, ctx: CallerContex
   // A call that changed nothing (a role already held, a save of identical values) is no event.
   if (same(change.before, change.after)) return;
   write(tx, env, ctx, mapping.type, { resource_id: change.resourceId, before: change.before, after: change.after, details });
+}
+
+/** True while a service verb runs and some webhook is active: side-effect events are worth building. */
+export const webhooksListening = (tx: DbOrTx): boolean => scope.getStore() !== undefined && anyActiveWebhook(tx);
+
+/**
+ * Publishes an event on behalf of the running service verb's caller, for what a write does to
+ * other objects than its own (a new network taking in device addresses). No-op outside a verb.
+ */
+export function emitSideEffect(tx: DbOrTx, type: string, data: EventData): void {
+  const s = scope.getStore();
+  if (s && anyActiveWebhook(tx)) write(tx, s.env, s.ctx, type, data);
 }
 
 /**

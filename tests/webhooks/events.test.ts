@@ -174,6 +174,20 @@ describe('webhook events', () => {
     assert.deepEqual(tagged.payload.data.before.tags, []);
   });
 
+  it('publishes device.updated for each device whose addresses a new network takes in', async () => {
+    const dev = await s.api.post('/api/devices', { name: 'adoptee', addresses: [{ ip: '198.51.100.7' }] }, token());
+    assert.equal(dev.status, 201, dev.text);
+    assert.equal(dev.body.addresses[0].network_id, null);
+    const net = await s.api.post('/api/networks', { name: 'adopter', subnet: '198.51.100.0/24' }, token());
+    assert.equal(net.status, 201, net.text);
+    const moved = await event('device.updated', (x) => x.payload.data.resource_id === dev.body.id);
+    assert.equal(moved.payload.data.before.addresses[0].network_id, null);
+    assert.equal(moved.payload.data.after.addresses[0].network_id, net.body.id);
+    assert.equal(moved.payload.actor.user_id, admin.id);
+    const created = await event('network.created', (x) => x.payload.data.resource_id === net.body.id);
+    assert.deepEqual(created.payload.data.details, { adopted_addresses: 1 });
+  });
+
   it('publishes nothing for reads', async () => {
     const dev = await s.api.post('/api/devices', { name: 'read-me' }, token());
     await event('device.created', (x) => x.payload.data.resource_id === dev.body.id);

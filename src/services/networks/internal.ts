@@ -7,6 +7,8 @@ import { addresses, datacenters, networks } from '../../db/schema/index.ts';
 import { cidrSize, formatCidr, lastAddress, parseCidr, type Family } from '../../net/ip.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { emitSideEffect, webhooksListening } from '../../webhooks/emit.ts';
+import { loadDevice } from '../devices/internal.ts';
 import { toHex } from '../pools/space.ts';
 import { indexDocument, unindexDocument } from '../search/index-doc.ts';
 
@@ -117,11 +119,14 @@ export interface NewNetwork {
  * Addresses already in a network stay there: whether that was chosen or derived is not recorded.
  */
 export function adoptAddresses(tx: DbOrTx, n: Pick<NetworkRow, 'id' | 'family' | 'startHex' | 'endHex'>): number {
-  return tx
-    .update(addresses)
-    .set({ networkId: n.id })
-    .where(and(isNull(addresses.networkId), eq(addresses.family, n.family), gte(addresses.ipHex, n.startHex), lte(addresses.ipHex, n.endHex)))
-    .run().changes;
+  const inside = and(isNull(addresses.networkId), eq(addresses.family, n.family), gte(addresses.ipHex, n.startHex), lte(addresses.ipHex, n.endHex));
+  // Subscribers see each device whose addresses moved as device.updated, before and after.
+  const before = webhooksListening(tx)
+    ? tx.selectDistinct({ id: addresses.deviceId }).from(addresses).where(inside).all().map((r) => loadDevice(tx, r.id))
+    : [];
+  const adopted = tx.update(addresses).set({ networkId: n.id }).where(inside).run().changes;
+  for (const d of before) emitSideEffect(tx, 'device.updated', { resource_id: d.id, before: d, after: loadDevice(tx, d.id) });
+  return adopted;
 }
 
 /**
