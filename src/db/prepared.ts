@@ -8,8 +8,8 @@ import type { DbOrTx } from './client.ts';
  * entry; either way the statement runs on the one better-sqlite3 connection, so it sees the
  * transaction's writes.
  */
-export function perDb<T>(build: (db: DbOrTx) => T): (db: DbOrTx) => T {
-  const cache = new WeakMap<DbOrTx, T>();
+export function perDb<T, D extends DbOrTx = DbOrTx>(build: (db: D) => T): (db: D) => T {
+  const cache = new WeakMap<D, T>();
   return (db) => {
     let prepared = cache.get(db);
     if (prepared === undefined) cache.set(db, (prepared = build(db)));

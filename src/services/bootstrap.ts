@@ -3,13 +3,14 @@
 // INITIAL_ADMIN_*, or say how to make one.
 import { and, count, eq, notInArray } from 'drizzle-orm';
 import { PERMISSIONS, SYSTEM_ROLES } from '../auth/permissions.ts';
-import { appState, datacenters, permissions, rolePermissions, roles, users } from '../db/schema/index.ts';
+import { datacenters, permissions, rolePermissions, roles, users } from '../db/schema/index.ts';
 import { newId } from '../platform/ids.ts';
 import type { ServiceEnv } from './env.ts';
 import { createUser } from './users/create.ts';
 import { systemContext } from '../auth/context.ts';
 import { audited } from './audit/record.ts';
-import { indexDatacenter, toDatacenter } from './datacenters/internal.ts';
+import { getAppState, setAppState } from './app-state.ts';
+import { insertDatacenter, toDatacenter } from './datacenters/internal.ts';
 
 export function syncPermissionCatalogue(env: ServiceEnv): void {
   const { db } = env;
@@ -59,18 +60,16 @@ const DEFAULT_DC_SEED = 'seed.default_datacenter';
  * Rackd, which re-creates it whenever the table is empty). Returns whether it created one.
  */
 export async function seedDefaultDatacenter(env: ServiceEnv): Promise<boolean> {
-  if (env.db.select().from(appState).where(eq(appState.key, DEFAULT_DC_SEED)).get()) return false;
+  if (getAppState(env.db, DEFAULT_DC_SEED) !== undefined) return false;
   return audited(env, systemContext('bootstrap'), { action: 'datacenter.create', resource: 'datacenter' }, (audit) =>
     env.db.transaction(
       (tx) => {
         const now = env.clock.now().toISOString();
         // Re-checked under the write lock: another process on the same DATA_DIR may have seeded it.
-        if (tx.select().from(appState).where(eq(appState.key, DEFAULT_DC_SEED)).get()) return false;
-        tx.insert(appState).values({ key: DEFAULT_DC_SEED, value: now, updatedAt: now }).run();
+        if (getAppState(tx, DEFAULT_DC_SEED) !== undefined) return false;
+        setAppState(tx, DEFAULT_DC_SEED, now, now);
         if (tx.select({ n: count() }).from(datacenters).get()!.n > 0) return false;
-        const row = { id: newId(), name: 'Default', location: '', description: 'Default datacenter', createdAt: now, updatedAt: now };
-        tx.insert(datacenters).values(row).run();
-        indexDatacenter(tx, row);
+        const row = insertDatacenter(tx, now, { name: 'Default', description: 'Default datacenter' });
         audit.record(tx, { resourceId: row.id, after: toDatacenter(row) });
         env.logger.info('created the "Default" datacenter on the new database', { id: row.id });
         return true;

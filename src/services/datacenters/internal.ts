@@ -3,6 +3,7 @@ import type { Datacenter } from '../../../schemas/datacenters.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { datacenters } from '../../db/schema/index.ts';
 import { notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
 import { indexDocument } from '../search/index-doc.ts';
 
 export type DatacenterRow = typeof datacenters.$inferSelect;
@@ -24,3 +25,11 @@ export function getDatacenterOrThrow(db: DbOrTx, id: string): DatacenterRow {
 
 export const indexDatacenter = (tx: DbOrTx, r: DatacenterRow): void =>
   indexDocument(tx, 'datacenter', r.id, r.name, [r.location, r.description]);
+
+/** Inserts and indexes a datacenter (datacenter_save and the "Default" seed). */
+export function insertDatacenter(tx: DbOrTx, now: string, d: { name: string; location?: string; description?: string }): DatacenterRow {
+  const row = { id: newId(), name: d.name, location: d.location ?? '', description: d.description ?? '', createdAt: now, updatedAt: now };
+  tx.insert(datacenters).values(row).run();
+  indexDatacenter(tx, row);
+  return row;
+}

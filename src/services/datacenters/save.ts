@@ -4,10 +4,9 @@ import { SaveDatacenterInputSchema, type Datacenter } from '../../../schemas/dat
 import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import { datacenters } from '../../db/schema/index.ts';
 import { validationError } from '../../platform/errors.ts';
-import { newId } from '../../platform/ids.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
-import { getDatacenterOrThrow, indexDatacenter, toDatacenter } from './internal.ts';
+import { getDatacenterOrThrow, indexDatacenter, insertDatacenter, toDatacenter } from './internal.ts';
 
 export async function saveDatacenter(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<Datacenter> {
   const id = (raw as { id?: unknown })?.id;
@@ -20,9 +19,7 @@ export async function saveDatacenter(env: ServiceEnv, ctx: CallerContext, raw: u
       (tx) => {
         if (input.id === undefined) {
           if (input.name === undefined) throw validationError('name', 'is required');
-          const row = { id: newId(), name: input.name, location: input.location ?? '', description: input.description ?? '', createdAt: now, updatedAt: now };
-          tx.insert(datacenters).values(row).run();
-          indexDatacenter(tx, row);
+          const row = insertDatacenter(tx, now, { ...input, name: input.name });
           const out = toDatacenter(row);
           audit.record(tx, { resourceId: row.id, after: out });
           return out;

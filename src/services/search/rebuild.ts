@@ -4,9 +4,9 @@
 // listens, in one IMMEDIATE transaction (a second process on the same DATA_DIR waits, then sees
 // the new version and does nothing). Objects are indexed in creation order, which is the order
 // of hits within a ranking tier (search.ts).
-import { asc, eq, gt, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.ts';
-import { appState, datacenters, devices, networks } from '../../db/schema/index.ts';
+import { asc, gt, sql } from 'drizzle-orm';
+import { datacenters, devices, networks } from '../../db/schema/index.ts';
+import { getAppState, setAppState } from '../app-state.ts';
 import { indexDatacenter } from '../datacenters/internal.ts';
 import { indexDevice, toDevices } from '../devices/internal.ts';
 import type { ServiceEnv } from '../env.ts';
@@ -17,15 +17,13 @@ export const SEARCH_INDEX_VERSION = '2';
 const KEY = 'search.index_version';
 const BATCH = 500;
 
-const currentVersion = (db: DbOrTx): string | undefined => db.select().from(appState).where(eq(appState.key, KEY)).get()?.value;
-
 /** Rebuilds the index if it is not the current version; returns the number of objects indexed, or undefined when nothing was to do. */
 export function ensureSearchIndex(env: ServiceEnv): number | undefined {
-  if (currentVersion(env.db) === SEARCH_INDEX_VERSION) return undefined;
+  if (getAppState(env.db, KEY) === SEARCH_INDEX_VERSION) return undefined;
   const started = performance.now();
   const indexed = env.db.transaction(
     (tx) => {
-      if (currentVersion(tx) === SEARCH_INDEX_VERSION) return undefined;
+      if (getAppState(tx, KEY) === SEARCH_INDEX_VERSION) return undefined;
       tx.run(sql`INSERT INTO search_index (search_index) VALUES ('delete-all')`);
       tx.run(sql`INSERT INTO search_names (search_names) VALUES ('delete-all')`);
       tx.run(sql`DELETE FROM search_docs`);
@@ -48,10 +46,7 @@ export function ensureSearchIndex(env: ServiceEnv): number | undefined {
         after = rows[rows.length - 1]!.id;
       }
       const now = env.clock.now().toISOString();
-      tx.insert(appState)
-        .values({ key: KEY, value: SEARCH_INDEX_VERSION, updatedAt: now })
-        .onConflictDoUpdate({ target: appState.key, set: { value: SEARCH_INDEX_VERSION, updatedAt: now } })
-        .run();
+      setAppState(tx, KEY, SEARCH_INDEX_VERSION, now);
       return n;
     },
     { behavior: 'immediate' },

@@ -11,10 +11,10 @@
 // the page, so a page costs what it returns, plus one count for `total`, which walks the matches
 // in C (~1.5 ms per 10,000). Names have their own index (search_names) because a column filter
 // on search_index would walk every document holding the words in any column.
-import type { Statement } from 'better-sqlite3';
 import { SearchInputSchema } from '../../../schemas/search.ts';
 import { hasPermission, requireAuthenticated, type CallerContext } from '../../auth/context.ts';
 import type { Db } from '../../db/client.ts';
+import { perDb } from '../../db/prepared.ts';
 import { AppError } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
@@ -61,11 +61,11 @@ function buildStatements(client: Db['$client'], kinds: SearchKind[]) {
 }
 
 type Statements = ReturnType<typeof buildStatements>;
-const statementCache = new WeakMap<Db['$client'], Map<string, Statements>>();
+/** Per connection: the statements of each set of kinds searched, built on first use. */
+const statementsByKinds = perDb((_db: Db) => new Map<string, Statements>());
 
 function statementsFor(db: Db, kinds: SearchKind[]): Statements {
-  let byKinds = statementCache.get(db.$client);
-  if (!byKinds) statementCache.set(db.$client, (byKinds = new Map()));
+  const byKinds = statementsByKinds(db);
   const key = kinds.join(',');
   let st = byKinds.get(key);
   if (!st) byKinds.set(key, (st = buildStatements(db.$client, kinds)));
@@ -105,7 +105,7 @@ const detailsSql = `
   LEFT JOIN networks net ON d.kind = 'network' AND net.id = d.ref_id
   LEFT JOIN datacenters dc ON d.kind = 'datacenter' AND dc.id = d.ref_id
   WHERE d.rowid IN (SELECT value FROM json_each(?))`;
-const detailsCache = new WeakMap<Db['$client'], Statement>();
+const detailsStatement = perDb((db: Db) => db.$client.prepare(detailsSql));
 
 interface DetailRow {
   rowid: number;
@@ -117,9 +117,7 @@ interface DetailRow {
 
 function details(db: Db, hits: Hit[]): Map<number, DetailRow> {
   if (hits.length === 0) return new Map();
-  let st = detailsCache.get(db.$client);
-  if (!st) detailsCache.set(db.$client, (st = db.$client.prepare(detailsSql)));
-  const rows = st.all(JSON.stringify(hits.map((h) => h.rowid))) as DetailRow[];
+  const rows = detailsStatement(db).all(JSON.stringify(hits.map((h) => h.rowid))) as DetailRow[];
   return new Map(rows.map((r) => [r.rowid, r]));
 }
 
