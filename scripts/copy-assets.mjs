@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Second half of `npm run build`: tsc emits only JavaScript, but the compiled server also needs
 // the files that the sources read at run time next to them (SQL migrations, which
-// src/db/client.ts resolves as ./migrations relative to itself; later web assets). Copies every
+// src/db/client.ts resolves as ./migrations relative to itself; the OAuth pages' stylesheet). Copies every
 // file under src/ and schemas/ that is not TypeScript to the same path under dist/.
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -22,6 +22,8 @@ for (const top of ['src', 'schemas']) {
   if (!existsSync(dir)) continue;
   for (const file of walk(dir)) {
     if (/\.(c|m)?tsx?$/.test(file)) continue;
+    // The browser code is bundled into dist/web/ by scripts/build-ui.ts instead.
+    if (relative(root, file).startsWith(join('src', 'web', 'client'))) continue;
     const to = join(dist, relative(root, file));
     mkdirSync(dirname(to), { recursive: true });
     copyFileSync(file, to);

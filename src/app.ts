@@ -24,6 +24,9 @@ import { accessTokenVerifier, apiScopeChallenge, mcpChallenge, mcpScopeGate } fr
 import { mcpCors, oauthRoutes } from './oauth/routes.ts';
 import { createOAuthServer } from './oauth/server.ts';
 import { staticRoutes } from './web/static.ts';
+import { uiRoutes } from './web/ui.ts';
+import { catalogueDescriptorRoutes } from './http/rest/catalogue.ts';
+import { SETUP_PATH, setupRoutes } from './http/rest/setup.ts';
 import { prepareTools } from './mcp/tools.ts';
 import { OPERATIONS } from './operations/index.ts';
 import type { ServiceEnv } from './services/env.ts';
@@ -69,7 +72,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (oauth) app.route('/', oauthRoutes(oauth));
 
   if (oauth) app.use('/api/*', apiScopeChallenge(oauth));
-  app.use('/api/*', authenticate(env, { publicPaths: new Set(['/api/auth/login']), bearerVerifiers }));
+  app.use('/api/*', authenticate(env, { publicPaths: new Set(['/api/auth/login', SETUP_PATH]), bearerVerifiers }));
+  app.route(SETUP_PATH, setupRoutes(env));
   app.route('/api/auth', authRoutes(env));
   app.route('/api/keys', apiKeyRoutes(env));
   app.route('/api/users', userRoutes(env));
@@ -79,9 +83,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/oauth', oauthClientRoutes(env));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(OPERATIONS)));
   app.route('/api/webhooks', webhookEventRoutes());
+  const tools = prepareTools(OPERATIONS);
+  app.route('/api/catalogue', catalogueDescriptorRoutes(OPERATIONS, tools));
   app.route('/api', catalogueRoutes(env, OPERATIONS));
 
-  const tools = prepareTools(OPERATIONS);
   app.use('/mcp', mcpCors(allowedOrigins));
   if (oauth) app.use('/mcp', mcpScopeGate(oauth, tools));
   app.route(
@@ -93,5 +98,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       challenge: oauth ? mcpChallenge(oauth) : (error) => (error ? `Bearer realm="rackd", error="${error}"` : 'Bearer realm="rackd"'),
     }),
   );
+  // Last: the web UI's pages and assets (only its own paths; everything else stays a 404).
+  app.route('/', uiRoutes(OPERATIONS));
   return app;
 }

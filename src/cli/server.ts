@@ -2,6 +2,7 @@
 import { formatDuration } from '../platform/duration.ts';
 import { createLogger } from '../platform/logger.ts';
 import { startServer } from '../runtime.ts';
+import { warmUi } from '../web/ui.ts';
 import { configFrom, parseFlags } from './common.ts';
 
 export const serverHelp = `Usage: rackd server [options]
@@ -44,6 +45,7 @@ export async function serverCommand(args: string[]): Promise<number> {
     audit: config.audit.enabled,
     key_material: server.runtime.env.keys.source,
   });
+  void warmUi(logger);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info('shutting down', { signal });

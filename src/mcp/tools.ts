@@ -18,7 +18,7 @@ export interface PreparedTool {
   descriptor: ToolDescriptor;
 }
 
-function objectSchema(schema: z.ZodType, io: 'input' | 'output', where: string): ToolDescriptor['inputSchema'] {
+export function objectSchema(schema: z.ZodType, io: 'input' | 'output', where: string): ToolDescriptor['inputSchema'] {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'throw', target: 'draft-2020-12' }) as Record<string, unknown>;
   if (json.type !== 'object') throw new Error(`${where}: MCP schemas must have an object root`);
   delete json.$schema;

@@ -11,6 +11,7 @@ import { systemContext } from '../auth/context.ts';
 import { audited } from './audit/record.ts';
 import { getAppState, setAppState } from './app-state.ts';
 import { insertDatacenter, toDatacenter } from './datacenters/internal.ts';
+import { issueSetupToken } from './setup/tokens.ts';
 
 export function syncPermissionCatalogue(env: ServiceEnv): void {
   const { db } = env;
@@ -97,11 +98,16 @@ export async function bootstrapInitialAdmin(env: ServiceEnv): Promise<void> {
     env.logger.info('created the initial admin user from INITIAL_ADMIN_USERNAME', { username: user.username });
     return;
   }
+  // No user and no INITIAL_ADMIN_*: the web UI's /setup page creates the first admin with this
+  // one-time token (only its hash is stored; every start prints a new one).
+  const token = issueSetupToken(env);
+  const origin = env.config.mcp.issuerUrl || `http://localhost:${env.config.listen.port}`;
   env.logger.warn(
-    'no users exist yet. Create the first admin either by restarting with INITIAL_ADMIN_USERNAME and ' +
-      'INITIAL_ADMIN_PASSWORD (at least 12 characters) set, or offline with: ' +
+    `no users exist yet. Open ${origin}/setup and enter this one-time setup token to create the first administrator: ${token} ` +
+      '(it works until an administrator exists, for 24 hours at most). Or restart with INITIAL_ADMIN_USERNAME and ' +
+      'INITIAL_ADMIN_PASSWORD (at least 12 characters) set, or create one offline with: ' +
       `rackd user create --data-dir ${env.config.dataDir} --username admin --email admin@example.com --role admin ` +
       '(the password is prompted for, or read from stdin)',
+    { setup_url: `${origin}/setup` },
   );
 }
-

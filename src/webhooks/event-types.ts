@@ -121,6 +121,7 @@ export const NO_EVENT_ACTIONS: Readonly<Record<string, string>> = {
   'auth.logout': 'sessions are not inventory; the audit log records logouts',
   'credential.rotate_key': 'an offline re-encryption: no credential as a subscriber sees it changes',
   'discovery_scan.cancel': 'the scan\'s end is published as discovery.completed (status cancelled)',
+  'setup.complete': 'first-run setup; the administrator it creates is published as user.created',
   'oauth_client.register': 'the registration endpoint publishes oauth_client.created itself',
   'oauth_consent.grant': 'the consent page publishes oauth_authorization.granted itself',
   'oauth_consent.deny': 'nothing is granted',

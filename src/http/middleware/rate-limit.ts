@@ -18,6 +18,7 @@ export interface RateLimitOptions {
 /** The routes behind the login limiter (Rackd §5.6), as method + path pattern. */
 export const SENSITIVE_ROUTES: ReadonlyArray<readonly [string, RegExp]> = [
   ['POST', /^\/api\/auth\/login$/],
+  ['POST', /^\/api\/setup$/],
   ['POST', /^\/api\/keys$/],
   ['*', /^\/api\/devices\/bulk(\/tags)?$/],
   ['*', /^\/api\/networks\/bulk$/],
