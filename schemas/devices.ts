@@ -129,6 +129,9 @@ export const StaleFlag = z
   .union([z.boolean(), z.enum(['true', 'false'])])
   .describe('true: only stale devices (status active and not updated for stale_days days)');
 
+export const DEVICE_SORTS = ['name', 'hostname', 'status', 'created_at', 'updated_at'] as const;
+export const DeviceSortSchema = z.enum([...DEVICE_SORTS, ...DEVICE_SORTS.map((s) => `-${s}` as const)]);
+
 export const ListDevicesInputSchema = z
   .object({
     query: z.string().trim().min(1).max(256).optional().describe('Full-text search (prefix match) over name, hostname, description, make/model, OS, location, tags, domains and addresses'),
@@ -139,6 +142,7 @@ export const ListDevicesInputSchema = z
     status: DeviceStatusSchema.optional().describe('Only devices with this status'),
     stale: StaleFlag.optional(),
     stale_days: z.coerce.number().int().min(1).max(3650).optional().describe('Days without an update after which an active device is stale (default 7); giving it implies stale=true'),
+    sort: DeviceSortSchema.optional().describe('Order of the list: name (default), hostname, status, created_at or updated_at; a leading "-" sorts descending (e.g. -updated_at)'),
     ...PageInputShape,
   })
   .strict();

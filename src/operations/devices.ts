@@ -35,7 +35,7 @@ export const deviceOperations = [
     name: 'device_list',
     title: 'List devices',
     description:
-      'List devices sorted by name, with their addresses, tags and domains. Filters combine with AND: query (full-text prefix search over names, hostnames, descriptions, make/model, OS, location, tags, domains and IPs), tags (device must carry all), datacenter_id, network_id, pool_id, status, stale/stale_days (active devices not updated for N days, default 7). Returns items, total and next_cursor.',
+      'List devices (sorted by name unless sort says otherwise), with their addresses, tags and domains. Filters combine with AND: query (full-text prefix search over names, hostnames, descriptions, make/model, OS, location, tags, domains and IPs), tags (device must carry all), datacenter_id, network_id, pool_id, status, stale/stale_days (active devices not updated for N days, default 7). Returns items, total and next_cursor.',
     permission: 'device:list',
     annotations: READ,
     input: ListDevicesInputSchema,

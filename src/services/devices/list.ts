@@ -1,6 +1,6 @@
 // device_list and the device lists scoped to a datacenter or a network: one filter builder, one
 // page query sorted by name, children loaded in batches for the page only.
-import { and, asc, count, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { ListDevicesInputSchema, type ListDevicesInput } from '../../../schemas/devices.ts';
 import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import type { DbOrTx } from '../../db/client.ts';
@@ -14,7 +14,9 @@ import { toDevices } from './internal.ts';
 export const STALE_DAYS_DEFAULT = 7;
 const DAY_MS = 86_400_000;
 
-type Filters = Omit<ListDevicesInput, 'limit' | 'cursor' | 'offset'>;
+type Filters = Omit<ListDevicesInput, 'limit' | 'cursor' | 'offset' | 'sort'>;
+
+const SORT_COLUMNS = { name: devices.name, hostname: devices.hostname, status: devices.status, created_at: devices.createdAt, updated_at: devices.updatedAt } as const;
 
 /**
  * Stale (until discovery records when a device was last seen): status active and not updated
@@ -41,9 +43,14 @@ export function deviceFilters(f: Filters, now: Date): SQL | undefined {
   return conds.length ? and(...conds) : undefined;
 }
 
-export function pageOfDevices(db: DbOrTx, where: SQL | undefined, input: { limit: number; cursor?: string; offset?: number }) {
+export function pageOfDevices(db: DbOrTx, where: SQL | undefined, input: { limit: number; cursor?: string; offset?: number; sort?: ListDevicesInput['sort'] }) {
   const window = pageWindow(input);
-  const rows = db.select().from(devices).where(where).orderBy(asc(devices.name), asc(devices.id)).limit(window.limit).offset(window.offset).all();
+  const sort = input.sort ?? 'name';
+  const key = sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS;
+  const dir = sort.startsWith('-') ? desc : asc;
+  // Ties (same hostname, status …) fall back to name then id, so pages never overlap.
+  const order = key === 'name' ? [dir(devices.name), dir(devices.id)] : [dir(SORT_COLUMNS[key]), asc(devices.name), asc(devices.id)];
+  const rows = db.select().from(devices).where(where).orderBy(...order).limit(window.limit).offset(window.offset).all();
   const total = db.select({ n: count() }).from(devices).where(where).get()!.n;
   return page(toDevices(db, rows), total, window);
 }

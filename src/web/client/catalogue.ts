@@ -25,6 +25,7 @@ export interface Binding {
   response: string;
   forbid?: string[];
   array_query?: string[];
+  body?: string;
 }
 
 export interface CatalogueOperation {
@@ -52,7 +53,7 @@ export interface Catalogue {
   operations: CatalogueOperation[];
 }
 
-export type FieldKind = 'text' | 'textarea' | 'number' | 'boolean' | 'enum' | 'ref' | 'list' | 'numbers' | 'secret' | 'json';
+export type FieldKind = 'text' | 'textarea' | 'number' | 'boolean' | 'enum' | 'ref' | 'list' | 'numbers' | 'secret' | 'json' | 'events';
 
 export interface Field {
   name: string;
@@ -66,6 +67,10 @@ export interface Field {
   /** Required when creating (from `required` or "(required on create)"). */
   requiredOnCreate: boolean;
   integer: boolean;
+  /** Multi-line input (descriptions, notes, private keys). */
+  multiline: boolean;
+  /** A boolean's default when the description states it ("default true"). */
+  defaultOn: boolean;
 }
 
 const ACRONYMS = new Set(['id', 'ip', 'ips', 'ipv4', 'ipv6', 'vlan', 'mac', 'os', 'url', 'ssh', 'snmp', 'dns', 'cidr', 'api', 'tcp', 'udp', 'sec', 'v2c', 'v3']);
@@ -157,9 +162,11 @@ export class CatalogueView {
     } else if (ref && t === 'string') kind = 'ref';
     else if (t === 'boolean') kind = 'boolean';
     else if (t === 'integer' || t === 'number') kind = 'number';
+    // Webhook event subscriptions: a picker over GET /api/webhooks/events.
+    else if (t === 'array' && name === 'events') kind = 'events';
     else if (t === 'array') kind = unwrap(schema.items ?? {}).schema.type === 'string' ? 'list' : unwrap(schema.items ?? {}).schema.type === 'integer' ? 'numbers' : 'json';
     else if (t === 'object') kind = 'json';
-    else if (name === 'description' || name === 'notes' || (schema.maxLength ?? 0) > 1024) kind = 'textarea';
+    else if (name === 'description' || name === 'notes' || (schema.maxLength ?? 0) > 4096) kind = 'textarea';
     return {
       name,
       label: labelOf(name),
@@ -170,6 +177,8 @@ export class CatalogueView {
       nullable,
       requiredOnCreate: required || /required on create|\(required\)/i.test(help),
       integer: t === 'integer',
+      multiline: /private_key|certificate/.test(name),
+      defaultOn: /default true|\(default: true\)/i.test(help),
     };
   }
 }

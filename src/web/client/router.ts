@@ -14,7 +14,7 @@ export interface Route {
   url: string;
 }
 
-type Pattern = [pattern: string, page: string];
+type Pattern = [pattern: string, page: string, fixed?: Record<string, string>];
 
 /** Hand-made pages; `:x` is a parameter. */
 const ROUTES: Pattern[] = [
@@ -28,7 +28,9 @@ const ROUTES: Pattern[] = [
   ['/devices/:id', 'device'],
   ['/devices/:id/edit', 'device-form'],
   ['/networks', 'networks'],
+  ['/networks/new', 'generic-form', { slug: 'networks' }],
   ['/networks/:id', 'network'],
+  ['/pools/new', 'generic-form', { slug: 'pools' }],
   ['/pools/:id', 'pool'],
   ['/discovery', 'discovery'],
   ['/discovery/scans/:id', 'scan'],
@@ -66,9 +68,9 @@ function match(pattern: string, path: string): Record<string, string> | undefine
 export function resolve(path: string, search: string, isSlug: (s: string) => boolean): Route {
   const query = Object.fromEntries(new URLSearchParams(search));
   const url = path + search;
-  for (const [p, page] of ROUTES) {
+  for (const [p, page, fixed] of ROUTES) {
     const params = match(p, path);
-    if (params) return { page, params, query, path, url };
+    if (params) return { page, params: { ...params, ...fixed }, query, path, url };
   }
   for (const [p, page] of GENERIC) {
     const params = match(p, path);

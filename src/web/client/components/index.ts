@@ -8,6 +8,7 @@ import { answerConfirm, app, clearSession, type NavItem } from '../session.ts';
 const router = (): RouterStore => Alpine.store<RouterStore>('router');
 
 export function registerComponents(): void {
+  registerCopyButton();
   Alpine.data('shell', () => ({
     query: '',
     iconUrl: document.querySelector<HTMLLinkElement>('link[rel=icon]')?.href ?? '',
@@ -18,7 +19,7 @@ export function registerComponents(): void {
       return !app().ready;
     },
     get layoutClass(): Record<string, boolean> {
-      return { 'nav-open': app().navOpen };
+      return { 'nav-open': app().navOpen, bare: !this.chrome };
     },
     get mainClass(): string {
       return this.chrome ? '' : 'bare';
@@ -90,6 +91,22 @@ export function registerComponents(): void {
     },
     cancel(): void {
       answerConfirm(false);
+    },
+  }));
+}
+
+/** A copy-to-clipboard button for a value shown once (API keys, generated secrets). */
+export function registerCopyButton(): void {
+  Alpine.data('copyButton', () => ({
+    label: 'Copy',
+    async copy(value: string): Promise<void> {
+      try {
+        await navigator.clipboard.writeText(value);
+        this.label = 'Copied';
+      } catch {
+        this.label = 'Select and copy it';
+      }
+      setTimeout(() => (this.label = 'Copy'), 2500);
     },
   }));
 }
