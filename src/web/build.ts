@@ -47,14 +47,18 @@ function compressed(name: string, body: Buffer, quality: number): Asset {
   };
 }
 
-/** The page templates (pages/*.html, components/*.html) in file-name order, for the shell. */
+/**
+ * The page templates (pages/*.html, components/*.html) in file-name order, for the shell; a
+ * `<!--include:NAME-->` line is replaced by components/NAME.part (markup shared by two pages).
+ */
 function templates(): string {
   const parts: string[] = [];
   for (const dir of ['components', 'pages']) {
     const full = join(CLIENT_DIR, dir);
+    if (!existsSync(full)) continue;
     for (const f of readdirSync(full).filter((n) => n.endsWith('.html')).sort()) parts.push(readFileSync(join(full, f), 'utf8').trim());
   }
-  return parts.join('\n');
+  return parts.join('\n').replace(/^[ \t]*<!--include:([a-z-]+)-->\n?/gm, (_m, name: string) => readFileSync(join(CLIENT_DIR, 'components', `${name}.part`), 'utf8'));
 }
 
 /**

@@ -4,6 +4,8 @@ import { registerDashboard } from './dashboard.ts';
 import { registerGenericPages } from './generic.ts';
 import { registerDevicePages } from './devices.ts';
 import { registerIpamPages } from './ipam.ts';
+import { registerDiscoveryPages } from './discovery.ts';
+import { registerAdminPages } from './admin.ts';
 
 export function registerPages(): void {
   registerAuthPages();
@@ -11,4 +13,6 @@ export function registerPages(): void {
   registerGenericPages();
   registerDevicePages();
   registerIpamPages();
+  registerDiscoveryPages();
+  registerAdminPages();
 }

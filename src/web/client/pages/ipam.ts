@@ -104,7 +104,7 @@ export function registerIpamPages(): void {
     pctOf(n: Network): string {
       return use(this.usage[n.id]?.utilization).pct;
     },
-    valueOf(n: Network): number {
+    usedValue(n: Network): number {
       return this.usage[n.id]?.utilization ?? 0;
     },
     clsOf(n: Network): string {
