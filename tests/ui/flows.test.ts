@@ -1,0 +1,227 @@
+// End-to-end flows in headless Chromium against the real server: first-run setup with the token
+// from the server log, sign-in/out and the 401 → /login → back round trip (same-origin only),
+// device create/edit/delete with addresses and a field error, network + pool + allocate, a
+// loopback scan followed to completion and a host promoted, an API key shown once, a webhook
+// created with its secret shown once. Every page is watched for CSP violations and errors.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { createTestUser, spawnServer, startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
+import { chromiumMissing, launch, openPage, settle, shot, signIn } from './browser.ts';
+
+const skip = chromiumMissing();
+
+describe('web UI flows', { skip }, () => {
+  let s: TestServer;
+  let browser: Browser;
+  let admin: TestUser;
+
+  before(async () => {
+    s = await startTestServer({ SSRF_ALLOW_LOOPBACK_TARGETS: 'true', DISCOVERY_MAX_CONCURRENT: '32' });
+    browser = await launch();
+    admin = await createTestUser(s.env, ['admin'], 'flow-admin');
+  });
+  after(async () => {
+    await browser?.close();
+    await s?.stop();
+  });
+
+  it('first-run setup: the token from the log creates the first administrator, then setup is closed', async () => {
+    const srv = await spawnServer({ INITIAL_ADMIN_USERNAME: '', INITIAL_ADMIN_PASSWORD: '' });
+    try {
+      const token = /rackd_setup_[A-Za-z0-9_-]+/.exec(srv.output())?.[0];
+      assert.ok(token, `setup token in the log:\n${srv.output()}`);
+      const { page, problems, context } = await openPage(browser);
+      await page.goto(`${srv.url}/devices`);
+      await page.waitForSelector('#setup-token');
+      assert.equal(new URL(page.url()).pathname, '/setup', 'every page leads to /setup while no user exists');
+      await page.fill('#setup-token', 'rackd_setup_wrong');
+      await page.fill('#setup-email', 'root@example.com');
+      await page.fill('#setup-password', 'first-admin-password');
+      await page.click('main button[type=submit]');
+      await page.waitForSelector('.form-error');
+      assert.match((await page.textContent('.form-error')) ?? '', /^FORBIDDEN: The setup token is wrong/);
+      await page.fill('#setup-token', token);
+      await page.click('main button[type=submit]');
+      await page.waitForSelector('.sidebar');
+      await settle(page);
+      assert.equal(await page.textContent('main h1'), 'Dashboard');
+      assert.match((await page.textContent('.user-menu')) ?? '', /admin/);
+      const cookies = await context.cookies();
+      assert.ok(cookies.find((c) => c.name === 'rackd_session')?.httpOnly, 'the session cookie is HttpOnly');
+      const again = await fetch(`${srv.url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, username: 'x', email: 'x@example.com', password: 'another-long-password' }) });
+      assert.equal(again.status, 409, 'the token stops working once an admin exists');
+      assert.deepEqual(problems, []);
+      await context.close();
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  it('sign-in, a 401 sends to /login and back to the same page, sign-out; next= never leaves the origin', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await page.goto(`${s.url}/networks?name=x`);
+    await page.waitForSelector('#login-username');
+    assert.equal(new URL(page.url()).search, `?next=${encodeURIComponent('/networks?name=x')}`);
+    await page.fill('#login-username', admin.username);
+    await page.fill('#login-password', 'wrong-password-123');
+    await page.click('main button[type=submit]');
+    await page.waitForSelector('.form-error');
+    assert.match((await page.textContent('.form-error')) ?? '', /^INVALID_CREDENTIALS: /);
+    await page.fill('#login-password', admin.password);
+    await page.click('main button[type=submit]');
+    await page.waitForSelector('.sidebar');
+    assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, '/networks?name=x');
+    // The session ends on the server: the next API call answers 401 and the UI goes to sign-in, then back.
+    const cookie = (await context.cookies()).find((c) => c.name === 'rackd_session')!;
+    await s.api.post('/api/auth/logout', undefined, { cookie: `rackd_session=${cookie.value}` });
+    await page.click('.sidebar a[href="/devices"]');
+    await page.waitForSelector('#login-username');
+    assert.equal(new URL(page.url()).searchParams.get('next'), '/devices');
+    await page.fill('#login-username', admin.username);
+    await page.fill('#login-password', admin.password);
+    await page.click('main button[type=submit]');
+    await page.waitForSelector('main h1:has-text("Devices")');
+    await page.click('.user-menu button');
+    await page.waitForSelector('#login-username');
+    // An outside next= is ignored.
+    await page.goto(`${s.url}/login?next=${encodeURIComponent('//evil.example/x')}`);
+    await page.fill('#login-username', admin.username);
+    await page.fill('#login-password', admin.password);
+    await page.click('main button[type=submit]');
+    await page.waitForSelector('.sidebar');
+    assert.equal(new URL(page.url()).origin, s.url);
+    assert.equal(new URL(page.url()).pathname, '/');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('device create (with an address and a field error), edit and delete', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await signIn(page, s.url, admin.username, admin.password);
+    await page.goto(`${s.url}/devices/new`);
+    await settle(page);
+    await page.fill('#dv-name', 'ui-dev-01');
+    await page.fill('#dv-hostname', 'bad_host!');
+    await page.click('text=Add address');
+    await page.fill('#address-0-ip', '10.77.0.1');
+    await page.click('text=Add address');
+    await page.fill('#address-1-ip', 'not-an-ip');
+    await page.click('main button[type=submit]');
+    await page.waitForSelector('.form-error');
+    assert.match((await page.textContent('#dv-hostname-err')) ?? '', /RFC 1123/, 'the hostname error is shown at its field');
+    assert.match((await page.locator('.row-fields').nth(1).locator('.error').first().textContent()) ?? '', /valid IPv4 or IPv6/, 'the address error at its row');
+    await page.fill('#dv-hostname', 'ui-dev-01');
+    await page.fill('#address-1-ip', '10.77.0.2');
+    await page.fill('#dv-tags', 'ui, test');
+    await page.click('main button[type=submit]');
+    await page.waitForSelector('main h1:has-text("ui-dev-01")');
+    assert.match((await page.textContent('main')) ?? '', /10\.77\.0\.1[\s\S]*10\.77\.0\.2/);
+    await shot(page, 'flow-device-detail');
+    await page.click('a:has-text("Edit")');
+    await page.waitForSelector('#dv-name');
+    await page.waitForFunction(() => (document.querySelector('#dv-name') as HTMLInputElement).value === 'ui-dev-01');
+    await page.fill('#dv-name', 'ui-dev-01b');
+    await page.locator('.row-fields').nth(0).locator('button:has-text("Remove")').click();
+    await page.click('main button[type=submit]');
+    await page.waitForSelector('main h1:has-text("ui-dev-01b")');
+    const text = (await page.textContent('main')) ?? '';
+    assert.ok(!text.includes('10.77.0.1') && text.includes('10.77.0.2'), 'the removed address is gone');
+    await page.click('main button:has-text("Delete")');
+    await page.click('.dialog button:has-text("Delete")');
+    await page.waitForSelector('main h1:has-text("Devices")');
+    const left = await s.api.get('/api/devices?query=ui-dev-01b', { token: admin.key });
+    assert.equal(left.body.length, 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('network, pool and allocating the next free IP', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await signIn(page, s.url, admin.username, admin.password);
+    await page.goto(`${s.url}/networks/new`);
+    await settle(page);
+    await page.fill('#field-name', 'ui-net');
+    await page.fill('#field-subnet', '10.88.0.0/24');
+    await page.fill('#field-vlan_id', '88');
+    await page.click('main button[type=submit]');
+    await page.waitForSelector('main h1:has-text("ui-net")');
+    await page.click('a:has-text("Add pool")');
+    await page.waitForSelector('#field-start_ip');
+    await page.fill('#field-name', 'ui-pool');
+    await page.fill('#field-start_ip', '10.88.0.10');
+    await page.fill('#field-end_ip', '10.88.0.20');
+    await page.click('main button[type=submit]');
+    await page.waitForSelector('main h1:has-text("ui-pool")');
+    await page.waitForSelector('code.next-ip');
+    assert.equal(await page.textContent('code.next-ip'), '10.88.0.10');
+    await page.fill('#al-host', 'ui-reserved');
+    await page.fill('#al-days', '3');
+    await page.click('button:has-text("Allocate")');
+    await page.waitForSelector('td:has-text("ui-reserved")');
+    await page.waitForFunction(() => document.querySelector('code.next-ip')?.textContent === '10.88.0.11');
+    assert.equal(await page.locator('.heatmap .cell.reserved').count(), 1);
+    await shot(page, 'flow-pool');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('a loopback scan followed to completion, then a host promoted', async () => {
+    const net = await s.api.post('/api/networks', { name: 'ui-loop', subnet: '127.66.0.0/29' }, { token: admin.key });
+    assert.equal(net.status, 201, net.text);
+    const { page, problems, context } = await openPage(browser);
+    await signIn(page, s.url, admin.username, admin.password);
+    await page.goto(`${s.url}/discovery?network_id=${net.body.id}`);
+    await settle(page);
+    await page.waitForSelector(`#scan-net option[value="${net.body.id}"]`, { state: 'attached' });
+    await page.selectOption('#scan-net', net.body.id);
+    await page.click('button:has-text("Start scan")');
+    await page.waitForSelector('main h1:has-text("Scan of")');
+    await page.waitForSelector('.scan-status:has-text("completed")', { timeout: 30_000 });
+    await page.waitForSelector('td:has-text("127.66.0.1")');
+    assert.match((await page.textContent('main')) ?? '', /6 of 6 addresses probed, 6 hosts up/);
+    assert.ok((await page.locator('.badge.warn:has-text("not in the inventory")').count()) >= 1, 'drift shows hosts missing from the inventory');
+    await page.locator('tr:has(td:text-is("127.66.0.1")) button:has-text("Promote")').click();
+    await page.fill('tr:has(td:text-is("127.66.0.1")) input', 'loop-host-1');
+    await page.click('tr:has(td:text-is("127.66.0.1")) button:has-text("Create device")');
+    await page.waitForSelector('tr:has(td:text-is("127.66.0.1")) a:has-text("Device")');
+    const dev = await s.api.get('/api/devices?query=loop-host-1', { token: admin.key });
+    assert.equal(dev.body[0]?.addresses[0]?.ip, '127.66.0.1');
+    await shot(page, 'flow-scan');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('an API key is shown once with a copy button; a webhook is created with its secret shown once', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await signIn(page, s.url, admin.username, admin.password);
+    await page.goto(`${s.url}/admin/api-keys`);
+    await settle(page);
+    await page.fill('#key-name', 'ui-key');
+    await page.click('button:has-text("Create key")');
+    await page.waitForSelector('code.api-key-value');
+    const key = (await page.textContent('code.api-key-value'))!;
+    assert.match(key, /^rackd_/);
+    assert.equal(await page.locator('.secret-once button:has-text("Copy")').count(), 1);
+    const me = await fetch(`${s.url}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal(me.status, 200, 'the key shown works');
+    await page.click('button:has-text("I have saved it")');
+    await page.reload();
+    await settle(page);
+    assert.ok(!((await page.textContent('main')) ?? '').includes(key), 'never shown again');
+
+    await page.goto(`${s.url}/webhooks/new`);
+    await settle(page);
+    await page.fill('#field-name', 'ui-hook');
+    await page.fill('#field-url', 'http://127.0.0.1:9/hook');
+    await page.check('#event-device-created');
+    await page.click('main button[type=submit]');
+    await page.waitForSelector('.secret-once');
+    assert.match((await page.textContent('.secret-once .value code')) ?? '', /^whsec_/);
+    await page.click('button:has-text("Done")');
+    await page.waitForSelector('main h1:has-text("ui-hook")');
+    assert.ok(((await page.textContent('main')) ?? '').includes('device.created'));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
