@@ -15,10 +15,11 @@ import { mcpVsRest } from './mcp-vs-rest.ts';
 import { nmapQuick } from './nmap-quick.ts';
 import { rss100k } from './rss-100k.ts';
 import { searchP95 } from './search-p95.ts';
+import { uiLoad } from './ui-load.ts';
 
-// device-get, mcp-vs-rest, search-p95 and rss-100k share one server holding 100,000 devices
+// device-get, mcp-vs-rest, search-p95, ui-load and rss-100k share one server holding 100,000 devices
 // (bench/lib/inventory.ts); rss-100k stays last so it measures after the others.
-const BENCHMARKS: Benchmark[] = [authMe, loginP99, allocateScale, nmapQuick, deviceGet, mcpVsRest, searchP95, rss100k];
+const BENCHMARKS: Benchmark[] = [authMe, loginP99, allocateScale, nmapQuick, deviceGet, mcpVsRest, searchP95, uiLoad, rss100k];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
