@@ -2,6 +2,7 @@
 // start on the same DATA_DIR), GET /api/catalogue (authenticated, filtered by permission, ETag)
 // and how the UI is served (shell on UI routes only, hashed immutable precompressed assets).
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createTestUser, spawnServer, startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 
@@ -39,6 +40,7 @@ describe('first-run setup', () => {
       assert.equal(limited.status, 429, 'POST /api/setup shares the login rate limit');
     } finally {
       await srv.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { createTestUser, spawnServer, startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
+import { rmSync } from 'node:fs';
+import { createTestUser, spawnServer, startTestServer, tempDir, type TestServer, type TestUser } from '../helpers/server.ts';
 import { chromiumMissing, launch, openPage, settle, shot, signIn } from './browser.ts';
 
 const skip = chromiumMissing();
@@ -27,7 +28,8 @@ describe('web UI flows', { skip }, () => {
   });
 
   it('first-run setup: the token from the log creates the first administrator, then setup is closed', async () => {
-    const srv = await spawnServer({ INITIAL_ADMIN_USERNAME: '', INITIAL_ADMIN_PASSWORD: '' });
+    const dataDir = tempDir();
+    const srv = await spawnServer({ DATA_DIR: dataDir, INITIAL_ADMIN_USERNAME: '', INITIAL_ADMIN_PASSWORD: '' });
     try {
       const token = /rackd_setup_[A-Za-z0-9_-]+/.exec(srv.output())?.[0];
       assert.ok(token, `setup token in the log:\n${srv.output()}`);
@@ -55,6 +57,7 @@ describe('web UI flows', { skip }, () => {
       await context.close();
     } finally {
       await srv.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 

@@ -32,12 +32,15 @@ async function boot(): Promise<void> {
   });
   configureRouter({ isSlug: (s) => catalogue().bySlug.has(s), guard });
   Alpine.start();
-  try {
-    app().setupNeeded = (await api.get<{ needed: boolean }>('/api/setup', undefined, { noLoginRedirect: true })).data.needed;
-  } catch {
-    app().setupNeeded = false;
-  }
-  if (!app().setupNeeded) await loadSession();
+  // The three start-up questions at once: is setup needed, who is signed in, what may they use.
+  const [setup, signedIn] = await Promise.all([
+    api.get<{ needed: boolean }>('/api/setup', undefined, { noLoginRedirect: true }).then(
+      (r) => r.data.needed,
+      () => false,
+    ),
+    loadSession(),
+  ]);
+  app().setupNeeded = setup && !signedIn;
   app().ready = true;
   startRouter();
 }

@@ -3,7 +3,7 @@
 // create/edit form with address rows, each validation error shown at its field.
 import Alpine from '@alpinejs/csp';
 import { api, errorText, fieldErrors } from '../api.ts';
-import { fmtDate, text } from '../format.ts';
+import { badgeClass, fmtDate, text } from '../format.ts';
 import { navigate, setQuery, type RouterStore } from '../router.ts';
 import { can, confirmAction, toast, toastError } from '../session.ts';
 import { RefNames, type Rec } from '../components/records.ts';
@@ -44,17 +44,18 @@ export interface Device {
 }
 
 export const deviceHref = (d: { id: string }) => `/devices/${encodeURIComponent(d.id)}`;
+const statusBadge = (s: string) => badgeClass(s);
 
-/** Names of datacenters, networks and pools for the device pages. */
-async function lookups(refs: RefNames): Promise<void> {
-  await Promise.all([can('datacenter:list') && refs.load('datacenter'), can('network:list') && refs.load('network'), can('pool:list') && refs.load('pool')]);
+/** Names of datacenters and networks (and pools) for the device pages. */
+async function lookups(refs: RefNames, pools = true): Promise<void> {
+  await Promise.all([can('datacenter:list') && refs.load('datacenter'), can('network:list') && refs.load('network'), pools && can('pool:list') && refs.load('pool')]);
 }
 
 export function registerDevicePages(): void {
   Alpine.data('devicesPage', () => ({
     refs: new RefNames(),
     version: 0,
-    rows: [] as Device[],
+    rows: [] as Array<Device & { ips: string; badge: string; updated: string }>,
     total: 0,
     loading: true,
     error: '',
@@ -106,8 +107,9 @@ export function registerDevicePages(): void {
     },
     async init(): Promise<void> {
       for (const k of FILTERS) this.f[k] = route().query[k] ?? '';
-      void lookups(this.refs).then(() => this.version++);
+      // The list first: the names for the datacenter column and the filters follow.
       await this.load();
+      void lookups(this.refs, false).then(() => this.version++);
       // Back/forward changes only the query of this page.
       this.$watch('$store.router.route.url', () => {
         for (const k of FILTERS) this.f[k] = route().query[k] ?? '';
@@ -130,7 +132,8 @@ export function registerDevicePages(): void {
           tags: q.tag ? q.tag.split(',').map((t) => t.trim()).filter(Boolean) : undefined,
           stale: q.stale || undefined,
         });
-        this.rows = res.data;
+        // Display strings computed once per row, so the 50-row table binds plain properties.
+        this.rows = res.data.map((d) => ({ ...d, ips: d.addresses.map((a) => a.ip).join(', ') || '—', badge: statusBadge(d.status), updated: d.updated_at.slice(0, 10) }));
         this.total = res.total ?? res.data.length;
         this.selected = this.selected.filter((id) => this.rows.some((r) => r.id === id));
       } catch (err) {
@@ -176,11 +179,9 @@ export function registerDevicePages(): void {
     selectLabel: (d: Device) => `Select ${d.name}`,
     href: deviceHref,
     dcName(d: Device): string {
-      void this.version;
-      return d.datacenter_id ? this.refs.name('datacenter', d.datacenter_id) : '—';
+      if (!d.datacenter_id) return '—';
+      return this.version ? this.refs.name('datacenter', d.datacenter_id) : '…';
     },
-    ips: (d: Device) => d.addresses.map((a) => a.ip).join(', ') || '—',
-    badge: (s: string) => `badge ${{ active: 'ok', planned: 'info', maintenance: 'warn', decommissioned: 'danger' }[s] ?? ''}`,
     async bulk(kind: 'add-tags' | 'remove-tags' | 'status' | 'delete'): Promise<void> {
       const ids = [...this.selected];
       if (ids.length === 0) return;
@@ -292,7 +293,7 @@ export function registerDevicePages(): void {
     direction(r: { parent_id: string; type: string }): string {
       return r.parent_id === this.d?.id ? `${r.type.replace('_', ' ')} →` : `← ${r.type.replace('_', ' ')}`;
     },
-    badge: (s: string) => `badge ${{ active: 'ok', planned: 'info', maintenance: 'warn', decommissioned: 'danger' }[s] ?? ''}`,
+    badge: statusBadge,
     date: fmtDate,
     t: text,
     get statusSince(): string {
