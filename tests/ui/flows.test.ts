@@ -99,6 +99,43 @@ describe('web UI flows', { skip }, () => {
     await context.close();
   });
 
+  it('"/" focuses the search box from anywhere; results are grouped by kind and link to details', async () => {
+    await s.api.post('/api/devices', { name: 'findme-01', hostname: 'findme-01.example.net' }, { token: admin.key });
+    const { page, problems, context } = await openPage(browser);
+    await signIn(page, s.url, admin.username, admin.password);
+    await settle(page);
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'global-search');
+    await page.keyboard.type('findme');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.results-group h2:has-text("Devices")');
+    await page.click('.results-group a:has-text("findme-01")');
+    await page.waitForSelector('main h1:has-text("findme-01")');
+    assert.match(new URL(page.url()).pathname, /^\/devices\/[0-9a-f-]+$/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('sign-in shows the rate limit with the time to wait', async () => {
+    const limited = await startTestServer({ LOGIN_RATE_LIMIT_REQUESTS: '2' });
+    try {
+      const { page, problems, context } = await openPage(browser);
+      await page.goto(`${limited.url}/login`);
+      await page.waitForSelector('#login-username');
+      for (let i = 0; i < 3; i++) {
+        await page.fill('#login-username', 'nobody');
+        await page.fill('#login-password', 'wrong-password-123');
+        await page.click('main button[type=submit]');
+        await page.waitForFunction((n) => document.querySelector('.form-error') && !document.querySelector('button[type=submit][disabled]') && n >= 0, i);
+      }
+      assert.match((await page.textContent('.form-error')) ?? '', /^LOGIN_RATE_LIMIT_EXCEEDED: .* Try again in \d+ s\.$/);
+      assert.deepEqual(problems, []);
+      await context.close();
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('device create (with an address and a field error), edit and delete', async () => {
     const { page, problems, context } = await openPage(browser);
     await signIn(page, s.url, admin.username, admin.password);

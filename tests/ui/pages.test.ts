@@ -33,6 +33,23 @@ describe('web UI pages', { skip }, () => {
     ids.pool = (await post(`/api/networks/${ids.net}/pools`, { name: 'dhcp', start_ip: '10.9.0.100', end_ip: '10.9.0.199' })).id;
     ids.dev = (await post('/api/devices', { name: XSS, hostname: 'web01', datacenter_id: ids.dc, tags: [XSS, 'prod'], addresses: [{ ip: '10.9.0.5', label: 'mgmt' }, { ip: '10.9.0.120' }] })).id;
     await post('/api/devices', { name: 'db01', status: 'maintenance', addresses: [{ ip: '10.9.0.6' }] });
+    const nets = [
+      ['storage', '10.20.0.0/26', 20, 40],
+      ['management', '192.168.50.0/27', 50, 26],
+      ['edge', '203.0.113.0/28', 113, 6],
+    ] as const;
+    for (const [name, subnet, vlan, used] of nets) {
+      await post('/api/networks', { name, subnet, vlan_id: vlan, datacenter_id: ids.dc });
+      const base = subnet.split('/')[0]!.split('.').slice(0, 3).join('.');
+      const start = Number(subnet.split('/')[0]!.split('.')[3]);
+      const devices = Array.from({ length: Math.ceil(used / 4) }, (_, i) => ({
+        name: `${name}-${String(i + 1).padStart(2, '0')}`,
+        status: i % 7 === 3 ? 'planned' : i % 11 === 5 ? 'decommissioned' : 'active',
+        tags: [name, 'ams'],
+        addresses: Array.from({ length: 4 }, (_, k) => ({ ip: `${base}.${start + 1 + i * 4 + k}` })).filter((a) => Number(a.ip.split('.')[3]) < start + 1 + used),
+      }));
+      await post('/api/devices/bulk', devices);
+    }
     await post(`/api/pools/${ids.pool}/allocate`, { hostname: 'reserved-host', expires_in_days: 7 });
     ids.role = (await s.api.get('/api/roles', { token })).body.find((r: { name: string }) => r.name === 'viewer').id;
   });
@@ -40,6 +57,14 @@ describe('web UI pages', { skip }, () => {
     await browser?.close();
     await s?.stop();
   });
+
+  /** A screenshot name for a path, with record ids replaced by what they are. */
+  const nameOf = (prefix: string, path: string): string => {
+    let p = path;
+    for (const [k, v] of Object.entries(ids)) p = p.split(v).join(k);
+    for (const [k, u] of Object.entries(users)) p = p.split(u.id).join(`user-${k}`);
+    return `${prefix}-${p.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'dashboard'}`.slice(0, 80);
+  };
 
   /** Visits a page, checks it rendered cleanly and is accessible; returns the page's problems. */
   async function visit(page: Page, problems: string[], path: string, name: string, axe: boolean): Promise<void> {
@@ -76,11 +101,21 @@ describe('web UI pages', { skip }, () => {
       assert.ok(nav.includes('/admin/users') && nav.includes('/webhooks') && nav.includes('/credentials'), `admin nav: ${nav}`);
       const paths = [...new Set([...nav, ...pagesFor([`/devices/${ids.dev}/edit`, '/devices/new', '/webhooks/new', '/credentials/new', '/scan-profiles/new', `/admin/roles/${ids.role}`, `/admin/users/${users.viewer!.id}`])])];
       for (const path of paths) {
-        const name = `admin-${width}-${path.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '') || 'dashboard'}`.slice(0, 80);
-        await visit(page, problems, path, name, true);
+        await visit(page, problems, path, nameOf(`admin-${width}`, path), true);
       }
       await context.close();
     }
+    // Dark mode follows the system setting.
+    const dark = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+    const dp = await dark.newPage();
+    await signIn(dp, s.url, users.admin!.username, users.admin!.password);
+    await settle(dp);
+    assert.equal(await dp.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(15, 20, 27)');
+    await shot(dp, 'admin-1280-dark-dashboard');
+    await dp.goto(`${s.url}/devices`);
+    await settle(dp);
+    await shot(dp, 'admin-1280-dark-devices');
+    await dark.close();
   });
 
   it('shows names with markup as text on every page where they appear, and runs nothing', async () => {
@@ -104,7 +139,7 @@ describe('web UI pages', { skip }, () => {
     assert.ok(!nav.some((h) => h.startsWith('/admin/users')), `operator nav: ${nav}`);
     assert.ok(nav.includes('/devices') && nav.includes('/discovery'), `operator nav: ${nav}`);
     for (const path of [...new Set([...nav, ...pagesFor(['/devices/new'])])]) {
-      await visit(page, problems, path, `operator-${path.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '') || 'dashboard'}`.slice(0, 80), true);
+      await visit(page, problems, path, nameOf('operator', path), true);
     }
     await page.goto(`${s.url}/devices`);
     await settle(page);
@@ -118,7 +153,7 @@ describe('web UI pages', { skip }, () => {
     const nav = await page.$$eval('.sidebar nav a', (as) => as.map((a) => a.getAttribute('href')!));
     assert.ok(!nav.some((h) => h.startsWith('/admin/')), `viewer nav: ${nav}`);
     for (const path of [...new Set([...nav, ...pagesFor([])])]) {
-      await visit(page, problems, path, `viewer-${path.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '') || 'dashboard'}`.slice(0, 80), true);
+      await visit(page, problems, path, nameOf('viewer', path), true);
       const writes = await page.locator('main').locator('a:text-matches("^(Add|Edit|New)"), button:text-matches("^(Delete|Edit|Add|Allocate|Start scan|Promote|Release|Create)")').allTextContents();
       assert.deepEqual(writes, [], `viewer ${path}: write controls offered`);
       assert.equal(await page.locator('main input[type=checkbox]').count(), 0, `viewer ${path}: bulk selection offered`);

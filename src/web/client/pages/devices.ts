@@ -45,6 +45,9 @@ export interface Device {
 
 export const deviceHref = (d: { id: string }) => `/devices/${encodeURIComponent(d.id)}`;
 const statusBadge = (s: string) => badgeClass(s);
+/** The first two addresses, and how many more. */
+const ipSummary = (d: Device): string =>
+  d.addresses.length === 0 ? '—' : d.addresses.slice(0, 2).map((a) => a.ip).join(', ') + (d.addresses.length > 2 ? ` +${d.addresses.length - 2}` : '');
 
 /** Names of datacenters and networks (and pools) for the device pages. */
 async function lookups(refs: RefNames, pools = true): Promise<void> {
@@ -133,7 +136,7 @@ export function registerDevicePages(): void {
           stale: q.stale || undefined,
         });
         // Display strings computed once per row, so the 50-row table binds plain properties.
-        this.rows = res.data.map((d) => ({ ...d, ips: d.addresses.map((a) => a.ip).join(', ') || '—', badge: statusBadge(d.status), updated: d.updated_at.slice(0, 10) }));
+        this.rows = res.data.map((d) => ({ ...d, ips: ipSummary(d), badge: statusBadge(d.status), updated: d.updated_at.slice(0, 10) }));
         this.total = res.total ?? res.data.length;
         this.selected = this.selected.filter((id) => this.rows.some((r) => r.id === id));
       } catch (err) {
