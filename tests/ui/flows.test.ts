@@ -167,6 +167,16 @@ describe('web UI flows', { skip }, () => {
     await page.waitForSelector('main h1:has-text("ui-dev-01b")');
     const text = (await page.textContent('main')) ?? '';
     assert.ok(!text.includes('10.77.0.1') && text.includes('10.77.0.2'), 'the removed address is gone');
+    // Relationships: link to another device by name, then remove the link.
+    await s.api.post('/api/devices', { name: 'ui-peer' }, { token: admin.key });
+    await page.selectOption('#rel-type', 'depends_on');
+    await page.fill('#rel-other', 'ui-peer');
+    await page.click('button:has-text("Link")');
+    await page.waitForSelector('li:has(a:text-is("ui-peer"))');
+    assert.match((await page.textContent('li:has(a:text-is("ui-peer"))')) ?? '', /depends on →/);
+    await page.click('li:has(a:text-is("ui-peer")) button:has-text("Remove")');
+    await page.click('.dialog button:has-text("Remove")');
+    await page.waitForSelector('li:has(a:text-is("ui-peer"))', { state: 'detached' });
     await page.click('main button:has-text("Delete")');
     await page.click('.dialog button:has-text("Delete")');
     await page.waitForSelector('main h1:has-text("Devices")');

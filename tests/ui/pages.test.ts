@@ -154,7 +154,7 @@ describe('web UI pages', { skip }, () => {
     assert.ok(!nav.some((h) => h.startsWith('/admin/')), `viewer nav: ${nav}`);
     for (const path of [...new Set([...nav, ...pagesFor([])])]) {
       await visit(page, problems, path, nameOf('viewer', path), true);
-      const writes = await page.locator('main').locator('a:text-matches("^(Add|Edit|New)"), button:text-matches("^(Delete|Edit|Add|Allocate|Start scan|Promote|Release|Create)")').allTextContents();
+      const writes = await page.locator('main').locator('a:text-matches("^(Add|Edit|New)"), button:text-matches("^(Delete|Edit|Add|Allocate|Start scan|Promote|Release|Create|Link|Remove|Revoke|Grant)")').allTextContents();
       assert.deepEqual(writes, [], `viewer ${path}: write controls offered`);
       assert.equal(await page.locator('main input[type=checkbox]').count(), 0, `viewer ${path}: bulk selection offered`);
     }

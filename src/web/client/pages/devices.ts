@@ -231,6 +231,14 @@ export function registerDevicePages(): void {
     names: {} as Record<string, string>,
     history: null as Array<{ at: string; from: string; to: string; by: string }> | null,
     error: '',
+    relTypes: ['contains', 'connected_to', 'depends_on'],
+    rel: { type: 'connected_to', other: '', notes: '' },
+    get canLink(): boolean {
+      return can('relationship:create') && can('device:list');
+    },
+    get canUnlink(): boolean {
+      return can('relationship:delete');
+    },
     get canEdit(): boolean {
       return can('device:update');
     },
@@ -249,15 +257,7 @@ export function registerDevicePages(): void {
         return;
       }
       void lookups(this.refs).then(() => this.version++);
-      if (can('relationship:read')) {
-        try {
-          this.rels = (await api.get<typeof this.rels>(`/api/devices/${encodeURIComponent(id)}/relationships`, { limit: 200 })).data;
-          const related = (await api.get<Device[]>(`/api/devices/${encodeURIComponent(id)}/related`, { limit: 200 })).data;
-          this.names = Object.fromEntries(related.map((r) => [r.id, r.name]));
-        } catch (err) {
-          toastError(err);
-        }
-      }
+      await this.loadRelationships();
       if (can('audit:list')) {
         try {
           const entries = (await api.get<Array<{ timestamp: string; username: string; changes: { before?: { status?: string }; after?: { status?: string } } | null }>>('/api/audit', { resource: 'device', resource_id: id, status: 'success', limit: 200 })).data;
@@ -269,6 +269,45 @@ export function registerDevicePages(): void {
         }
       }
     },
+    async loadRelationships(): Promise<void> {
+      if (!this.d || !can('relationship:read')) return;
+      const id = encodeURIComponent(this.d.id);
+      try {
+        this.rels = (await api.get<typeof this.rels>(`/api/devices/${id}/relationships`, { limit: 200 })).data;
+        const related = (await api.get<Device[]>(`/api/devices/${id}/related`, { limit: 200 })).data;
+        this.names = Object.fromEntries(related.map((r) => [r.id, r.name]));
+      } catch (err) {
+        toastError(err);
+      }
+    },
+    /** Links this device (as parent) to the device named in the form. */
+    async link(): Promise<void> {
+      const name = this.rel.other.trim();
+      if (!this.d || !name) return;
+      try {
+        const found = (await api.get<Device[]>('/api/devices', { query: name, limit: 20 })).data;
+        const other = found.find((x) => x.name === name) ?? (found.length === 1 ? found[0] : undefined);
+        if (!other) {
+          toast('error', found.length ? `Several devices match “${name}”: give the exact name` : `No device named “${name}”`);
+          return;
+        }
+        await api.post(`/api/devices/${encodeURIComponent(this.d.id)}/relationships`, { child_id: other.id, type: this.rel.type, ...(this.rel.notes && { notes: this.rel.notes }) });
+        this.rel = { type: this.rel.type, other: '', notes: '' };
+        await this.loadRelationships();
+      } catch (err) {
+        toastError(err);
+      }
+    },
+    async unlink(r: { parent_id: string; child_id: string; type: string }): Promise<void> {
+      if (!(await confirmAction('Remove this relationship?', `${this.direction(r)} ${this.other(r)}`, 'Remove'))) return;
+      try {
+        await api.delete(`/api/devices/${encodeURIComponent(r.parent_id)}/relationships/${encodeURIComponent(r.child_id)}/${encodeURIComponent(r.type)}`);
+        await this.loadRelationships();
+      } catch (err) {
+        toastError(err);
+      }
+    },
+    relLabel: (t: string) => t.replace('_', ' '),
     dc(): string {
       void this.version;
       return this.d?.datacenter_id ? this.refs.name('datacenter', this.d.datacenter_id) : '—';
@@ -318,7 +357,7 @@ export function registerDevicePages(): void {
     refs: new RefNames(),
     version: 0,
     id: route().params.id ?? '',
-    v: { name: '', hostname: '', status: 'active', datacenter_id: '', make_model: '', os: '', username: '', location: '', description: '', tags: '', domains: '' } as Record<string, string>,
+    v: { name: '', hostname: '', status: 'active', datacenter_id: '', make_model: '', os: '', username: '', location: '', description: '', tags: '', domains: '', decommission_date: '' } as Record<string, string>,
     addresses: [] as Address[],
     original: null as Device | null,
     errors: {} as Record<string, string>,
@@ -345,6 +384,7 @@ export function registerDevicePages(): void {
         const d = (await api.get<Device>(`/api/devices/${encodeURIComponent(this.id)}`)).data;
         this.original = d;
         for (const k of Object.keys(this.v)) this.v[k] = k === 'tags' || k === 'domains' ? d[k].join(', ') : String((d as unknown as Rec)[k] ?? '');
+        this.v.decommission_date = d.decommission_date ? d.decommission_date.slice(0, 10) : '';
         this.addresses = d.addresses.map((a) => ({ id: a.id, ip: a.ip, label: a.label, port: a.port === null ? '' : String(a.port), switch_port: a.switch_port }));
       } catch (err) {
         this.error = errorText(err);
@@ -374,11 +414,13 @@ export function registerDevicePages(): void {
       const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
       const body: Rec = {};
       for (const [k, raw] of Object.entries(this.v)) {
-        const value: unknown = k === 'tags' || k === 'domains' ? list(raw) : k === 'datacenter_id' ? raw || null : raw;
+        const value: unknown =
+          k === 'tags' || k === 'domains' ? list(raw) : k === 'datacenter_id' ? raw || null : k === 'decommission_date' ? (raw ? `${raw}T00:00:00Z` : null) : raw;
         if (!this.original && (value === '' || value === null || (Array.isArray(value) && !value.length))) continue;
         if (this.original) {
-          const before = (this.original as unknown as Rec)[k];
-          if (JSON.stringify(before ?? (k === 'datacenter_id' ? null : '')) === JSON.stringify(value)) continue;
+          const stored = (this.original as unknown as Rec)[k];
+          const before = k === 'decommission_date' && typeof stored === 'string' ? `${stored.slice(0, 10)}T00:00:00Z` : stored;
+          if (JSON.stringify(before ?? (k === 'datacenter_id' || k === 'decommission_date' ? null : '')) === JSON.stringify(value)) continue;
         }
         body[k] = value;
       }
