@@ -242,6 +242,84 @@ describe('web UI flows', { skip }, () => {
     await context.close();
   });
 
+  it('a running scan shows its progress and can be cancelled', async () => {
+    const net = await s.api.post('/api/networks', { name: 'ui-big', subnet: '127.67.0.0/16' }, { token: admin.key });
+    assert.equal(net.status, 201, net.text);
+    const { page, problems, context } = await openPage(browser);
+    await signIn(page, s.url, admin.username, admin.password);
+    await page.goto(`${s.url}/discovery?network_id=${net.body.id}`);
+    await settle(page);
+    await page.waitForSelector(`#scan-net option[value="${net.body.id}"]`, { state: 'attached' });
+    await page.selectOption('#scan-net', net.body.id);
+    await page.selectOption('#scan-type', 'deep');
+    await page.click('button:has-text("Start scan")');
+    await page.waitForSelector('button:has-text("Cancel scan")');
+    await page.click('button:has-text("Cancel scan")');
+    await page.click('.dialog button:has-text("Cancel scan")');
+    await page.waitForSelector('.scan-status:has-text("cancelled")', { timeout: 20_000 });
+    assert.equal(await page.locator('button:has-text("Cancel scan")').count(), 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('administration: create a user, grant a role, reset the password, deactivate; a custom role; the audit log filtered and exported', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await signIn(page, s.url, admin.username, admin.password);
+    await page.goto(`${s.url}/admin/users`);
+    await settle(page);
+    await page.click('button:has-text("Add user")');
+    await page.fill('#nu-username', 'ui-made');
+    await page.fill('#nu-email', 'not-an-email');
+    await page.fill('#nu-password', 'ui-made-password-1');
+    await page.click('button:has-text("Create user")');
+    await page.waitForSelector('.field.invalid:has(#nu-email) .error');
+    await page.fill('#nu-email', 'ui-made@example.com');
+    await page.click('button:has-text("Create user")');
+    await page.waitForSelector('a:text-is("ui-made")');
+    await page.click('a:text-is("ui-made")');
+    await page.waitForSelector('main h1:has-text("ui-made")');
+    await page.waitForSelector('#us-grant option:text-is("viewer")', { state: 'attached' });
+    await page.selectOption('#us-grant', { label: 'viewer' });
+    await page.click('button:has-text("Grant")');
+    await page.waitForSelector('li:has-text("viewer") button:has-text("Revoke")');
+    await page.fill('#us-pw', 'ui-made-password-2');
+    await page.click('button:has-text("Reset password")');
+    await page.waitForSelector('.toast:has-text("Password reset")');
+    await page.click('button:has-text("Deactivate")');
+    await page.click('.dialog button:has-text("Deactivate")');
+    await page.waitForSelector('button:has-text("Activate")');
+    const users = await s.api.get('/api/users?username=ui-made', { token: admin.key });
+    assert.equal(users.body[0].is_active, false);
+
+    await page.goto(`${s.url}/admin/roles`);
+    await settle(page);
+    await page.click('button:has-text("Add role")');
+    await page.fill('#nr-name', 'ui-auditors');
+    await page.click('button:has-text("Create and choose permissions")');
+    await page.waitForSelector('main h1:has-text("ui-auditors")');
+    await page.check('#perm-audit-list');
+    await page.check('#perm-audit-read');
+    await page.click('main button:has-text("Save")');
+    await page.waitForSelector('.toast:has-text("Role saved")');
+    const roles = await s.api.get('/api/roles?name=ui-auditors', { token: admin.key });
+    assert.deepEqual(roles.body[0].permissions.map((p: { name: string }) => p.name).sort(), ['audit:list', 'audit:read']);
+
+    await page.goto(`${s.url}/admin/audit`);
+    await settle(page);
+    await page.fill('#au-action', 'role.create');
+    await page.click('button:has-text("Filter")');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('action') === 'role.create');
+    await page.waitForSelector('td code:text-is("role.create")');
+    assert.equal(await page.locator('tbody tr').count(), 1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Export CSV")')]);
+    assert.equal(download.suggestedFilename(), 'audit-log.csv');
+    const csv = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
+    assert.match(csv, /^id,timestamp,action/);
+    assert.equal(csv.trim().split('\n').length, 2, 'the export holds the filtered entry only');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   it('an API key is shown once with a copy button; a webhook is created with its secret shown once', async () => {
     const { page, problems, context } = await openPage(browser);
     await signIn(page, s.url, admin.username, admin.password);
@@ -271,6 +349,14 @@ describe('web UI flows', { skip }, () => {
     await page.click('button:has-text("Done")');
     await page.waitForSelector('main h1:has-text("ui-hook")');
     assert.ok(((await page.textContent('main')) ?? '').includes('device.created'));
+    // Ping: the receiver does not answer, which the result and the delivery log say; then redeliver.
+    await page.click('button:has-text("Ping a webhook")');
+    await page.waitForSelector('main .notice[role=status]');
+    assert.doesNotMatch((await page.textContent('main .notice[role=status]')) ?? '', /successfully/);
+    await page.waitForSelector('section:has(h2:text-is("List deliveries of a webhook")) td:has-text("webhook.ping")');
+    assert.match((await page.textContent('section:has(h2:text-is("List deliveries of a webhook")) tbody tr')) ?? '', /failed/);
+    await page.click('section:has(h2:text-is("List deliveries of a webhook")) button:has-text("Redeliver")');
+    await page.waitForSelector('.toast:has-text("Redeliver a webhook delivery: queued")');
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -6,7 +6,7 @@ import { api, errorText, fieldErrors } from '../api.ts';
 import { badgeClass, fmtDate, text } from '../format.ts';
 import { navigate, setQuery, type RouterStore } from '../router.ts';
 import { can, confirmAction, toast, toastError } from '../session.ts';
-import { RefNames, type Rec } from '../components/records.ts';
+import { RefNames, topFieldErrors, type Rec } from '../components/records.ts';
 
 const route = () => Alpine.store<RouterStore>('router').route;
 const PAGE = 50;
@@ -443,7 +443,10 @@ export function registerDevicePages(): void {
         toast('ok', `Saved ${saved.name}`);
         navigate(deviceHref(saved));
       } catch (err) {
-        this.errors = fieldErrors(err);
+        // `tags.1` is shown at Tags; address errors stay at their row (`addresses.0.ip`).
+        const all = fieldErrors(err);
+        const top = topFieldErrors(Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('addresses.'))));
+        this.errors = { ...top, ...all };
         this.error = errorText(err);
       } finally {
         this.busy = false;
