@@ -48,6 +48,8 @@ function base() {
       return cellText(col, row, this.refs);
     },
     cellHref: (col: Column, row: Rec) => refHref(col, row),
+    /** Rows without an id (relationships) are keyed by position. */
+    rowKey: (row: Rec, n: number) => String(row.id ?? `#${n}`),
     badge: (v: unknown) => badgeClass(v),
     async loadRefs(cols: Column[]): Promise<void> {
       await Promise.all([...new Set(cols.map((c) => c.ref).filter((x): x is string => !!x))].map((n) => this.refs.load(n)));
