@@ -487,6 +487,7 @@ export function registerAdminPages(): void {
     date: fmtDate,
     badge: badgeClass,
     t: text,
+    shortId: (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` : id),
   }));
 
   Alpine.data('accountPage', () => ({
