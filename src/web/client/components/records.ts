@@ -1,7 +1,7 @@
 // What the generic pages share: calling an operation by its REST binding, columns and property
 // rows of a record from its schema, names of referenced records, form values to request bodies.
 import { request, type ApiResult, type Query } from '../api.ts';
-import { bindingOf, fillPath, labelOf, unwrap, type CatalogueOperation, type Field, type JsonSchema, type Resource } from '../catalogue.ts';
+import { bindingOf, fillPath, labelOf, unwrap, type CatalogueOperation, type Field, type JsonSchema } from '../catalogue.ts';
 import { fmtDate, isTimestampField, text } from '../format.ts';
 import { can, catalogue } from '../session.ts';
 
@@ -152,4 +152,3 @@ export function topFieldErrors(errors: Record<string, string>): Record<string, s
   return out;
 }
 
-export const listBinding = (r: Resource) => catalogue().op(r.operations.list);

@@ -5,7 +5,7 @@
 import Alpine from '@alpinejs/csp';
 import { api, errorText, fieldErrors } from '../api.ts';
 import type { CatalogueOperation, Field, Resource } from '../catalogue.ts';
-import { badgeClass, text } from '../format.ts';
+import { badgeClass } from '../format.ts';
 import { navigate, setQuery, type RouterStore } from '../router.ts';
 import { catalogue, confirmAction, toast, toastError } from '../session.ts';
 import {
@@ -394,7 +394,6 @@ export function registerGenericPages(): void {
       fieldError(f: Field): string {
         return this.errors[f.name] ?? '';
       },
-      textOf: text,
     };
   });
 }
