@@ -10,7 +10,8 @@ import { RefNames } from '../components/records.ts';
 import { deviceHref } from './devices.ts';
 
 const route = () => Alpine.store<RouterStore>('router').route;
-const POLL_MS = 1500;
+// Every 2 s: 30 requests a minute stay well inside the default general rate limit (100/min).
+const POLL_MS = 2000;
 
 interface Scan {
   id: string;
