@@ -353,9 +353,9 @@ describe('web UI flows', { skip }, () => {
     await page.click('button:has-text("Ping a webhook")');
     await page.waitForSelector('main .notice[role=status]');
     assert.doesNotMatch((await page.textContent('main .notice[role=status]')) ?? '', /successfully/);
-    await page.waitForSelector('section:has(h2:text-is("List deliveries of a webhook")) td:has-text("webhook.ping")');
-    assert.match((await page.textContent('section:has(h2:text-is("List deliveries of a webhook")) tbody tr')) ?? '', /failed/);
-    await page.click('section:has(h2:text-is("List deliveries of a webhook")) button:has-text("Redeliver")');
+    await page.waitForSelector('section:has(h2:text-is("Deliveries of a webhook")) td:has-text("webhook.ping")');
+    assert.match((await page.textContent('section:has(h2:text-is("Deliveries of a webhook")) tbody tr')) ?? '', /failed/);
+    await page.click('section:has(h2:text-is("Deliveries of a webhook")) button:has-text("Redeliver")');
     await page.waitForSelector('.toast:has-text("Redeliver a webhook delivery: queued")');
     assert.deepEqual(problems, []);
     await context.close();

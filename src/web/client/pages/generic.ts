@@ -164,7 +164,9 @@ export function registerGenericPages(): void {
         // Row actions of such a list: POST /api/<slug>/<segment>/:id/<verb> (e.g. redeliver a delivery).
         const segment = op.http.find((h) => h.method === 'GET')!.path.split('/').pop()!;
         const rowOps = b.r.actions.map((n) => cat.op(n)!).filter((a) => a && a.http.some((h) => h.method === 'POST' && h.path.startsWith(`/api/${b.r.slug}/${segment}/:id/`)));
-        return { key: op.name, title: op.title, op, filter: 'id', resource: undefined as string | undefined, rowOps };
+        // "List deliveries of a webhook" → "Deliveries of a webhook".
+        const title = op.title.replace(/^List (the )?(\w)/, (_m, _the, c: string) => c.toUpperCase());
+        return { key: op.name, title, op, filter: 'id', resource: undefined as string | undefined, rowOps };
       });
     const related = cat.data.resources
       .filter((o) => o.name !== b.r.name)

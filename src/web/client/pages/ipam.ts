@@ -217,6 +217,7 @@ export function registerIpamPages(): void {
 
   Alpine.data('poolPage', () => ({
     p: null as Pool | null,
+    networkName: 'Network',
     cells: [] as Array<{ ip: string; status: string; device_id?: string }>,
     heatTotal: 0,
     nextIp: '',
@@ -272,6 +273,12 @@ export function registerIpamPages(): void {
       } catch (err) {
         this.error = errorText(err);
         return;
+      }
+      if (can('network:read')) {
+        void api.get<Network>(`/api/networks/${encodeURIComponent(this.p.network_id)}`).then(
+          (r) => void (this.networkName = `${r.data.name} (${r.data.subnet})`),
+          () => undefined,
+        );
       }
       await this.refresh();
     },
