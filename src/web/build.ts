@@ -2,7 +2,8 @@
 // content-hashed names, the HTML shell with the page templates inlined, and gzip/brotli variants
 // of each. In memory at server start when no prebuilt assets exist (running from source), or into
 // dist/web/ by `npm run build` (scripts/build-ui.ts) for the compiled server and the Docker image.
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,40 @@ export interface UiBundle {
   /** The HTML shell every UI route answers with. */
   html: Asset;
   assets: Map<string, Asset>;
+  /** Whether Alpine's CSP expression parser was given its cache (see alpineParseCache). */
+  parseCache: boolean;
+}
+
+const ALPINE_CSP = /@alpinejs[\\/]csp[\\/]dist[\\/]module\.esm\.js$/;
+const PARSER_ENTRY = 'function generateRuntimeFunction(expression) {';
+
+/**
+ * The Alpine CSP build tokenizes and parses an expression every time it evaluates it (3.17: no
+ * cache in generateRuntimeFunction), which made a 50-row table cost tens of milliseconds. Its
+ * evaluator is stateless and the parsed tree is never mutated, so the compiled function can be
+ * kept per expression text. This patches that one function at bundle time; when a new Alpine
+ * version no longer has it, the bundle is built unpatched (tests/web/build.test.ts notices).
+ */
+function alpineParseCache(state: { patched: boolean }): Plugin {
+  return {
+    name: 'alpine-csp-parse-cache',
+    setup(b) {
+      b.onLoad({ filter: ALPINE_CSP }, async (args) => {
+        const src = await readFile(args.path, 'utf8');
+        if (!src.includes(PARSER_ENTRY)) return { contents: src, loader: 'js' };
+        state.patched = true;
+        const cached =
+          'var rackdParsed = new Map();\n' +
+          'function generateRuntimeFunction(expression) {\n' +
+          '  let fn = rackdParsed.get(expression);\n' +
+          '  if (!fn) { fn = rackdGenerateRuntimeFunction(expression); rackdParsed.set(expression, fn); }\n' +
+          '  return fn;\n' +
+          '}\n' +
+          'function rackdGenerateRuntimeFunction(expression) {';
+        return { contents: src.replace(PARSER_ENTRY, cached), loader: 'js' };
+      });
+    },
+  };
 }
 
 const TYPES: Record<string, string> = {
@@ -67,6 +102,7 @@ function templates(): string {
  */
 export async function buildUi(opts: { minify?: boolean; quality?: number } = {}): Promise<UiBundle> {
   const quality = opts.quality ?? 11;
+  const state = { patched: false };
   const result = await build({
     entryPoints: [join(CLIENT_DIR, 'main.ts')],
     bundle: true,
@@ -82,6 +118,7 @@ export async function buildUi(opts: { minify?: boolean; quality?: number } = {})
     legalComments: 'none',
     logLevel: 'silent',
     tsconfig: join(CLIENT_DIR, 'tsconfig.json'),
+    plugins: [alpineParseCache(state)],
   });
   const assets = new Map<string, Asset>();
   for (const f of result.outputFiles) {
@@ -98,7 +135,7 @@ export async function buildUi(opts: { minify?: boolean; quality?: number } = {})
     .replace('<!--icon-->', `<link rel="icon" href="${ASSET_PREFIX}${iconName}" type="image/svg+xml">`)
     .replace('<!--assets-->', `<link rel="stylesheet" href="${ASSET_PREFIX}${css}">\n<script type="module" src="${ASSET_PREFIX}${js}"></script>`)
     .replace('<!--templates-->', () => templates());
-  return { html: compressed('index.html', Buffer.from(shell), quality), assets };
+  return { html: compressed('index.html', Buffer.from(shell), quality), assets, parseCache: state.patched };
 }
 
 /** A short content hash for files esbuild does not name itself (the icon). */
@@ -114,14 +151,14 @@ export function writeUi(bundle: UiBundle, dir: string): void {
     writeFileSync(join(dir, `${a.name}.gz`), a.gzip);
     writeFileSync(join(dir, `${a.name}.br`), a.br);
   }
-  writeFileSync(join(dir, MANIFEST), JSON.stringify({ html: bundle.html.name, assets: [...bundle.assets.keys()] }, null, 2));
+  writeFileSync(join(dir, MANIFEST), JSON.stringify({ html: bundle.html.name, assets: [...bundle.assets.keys()], parse_cache: bundle.parseCache }, null, 2));
 }
 
 /** Reads a bundle written by writeUi; undefined when `dir` holds none. */
 export function readUi(dir: string): UiBundle | undefined {
   const file = join(dir, MANIFEST);
   if (!existsSync(file)) return undefined;
-  const m = JSON.parse(readFileSync(file, 'utf8')) as { html: string; assets: string[] };
+  const m = JSON.parse(readFileSync(file, 'utf8')) as { html: string; assets: string[]; parse_cache?: boolean };
   const load = (name: string): Asset => ({
     name,
     type: typeOf(name),
@@ -129,5 +166,5 @@ export function readUi(dir: string): UiBundle | undefined {
     gzip: readFileSync(join(dir, `${name}.gz`)),
     br: readFileSync(join(dir, `${name}.br`)),
   });
-  return { html: load(m.html), assets: new Map(m.assets.map((n) => [n, load(n)])) };
+  return { html: load(m.html), assets: new Map(m.assets.map((n) => [n, load(n)])), parseCache: m.parse_cache ?? false };
 }

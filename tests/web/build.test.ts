@@ -30,6 +30,7 @@ describe('web UI bundle', () => {
       assert.deepEqual(brotliDecompressSync(a.br), a.body, `${a.name} br`);
     }
     assert.match(b.assets.get(js)!.type, /^text\/javascript/);
+    assert.equal(b.parseCache, true, 'Alpine\'s CSP parser got its per-expression cache (src/web/build.ts)');
     const dir = join(tempDir(), 'web');
     try {
       writeUi(b, dir);
