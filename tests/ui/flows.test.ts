@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { rmSync } from 'node:fs';
 import { createTestUser, spawnServer, startTestServer, tempDir, type TestServer, type TestUser } from '../helpers/server.ts';
-import { chromiumMissing, launch, openPage, settle, shot, signIn } from './browser.ts';
+import { assertAccessible, chromiumMissing, launch, openPage, settle, shot, signIn } from './browser.ts';
 
 const skip = chromiumMissing();
 
@@ -37,6 +37,8 @@ describe('web UI flows', { skip }, () => {
       await page.goto(`${srv.url}/devices`);
       await page.waitForSelector('#setup-token');
       assert.equal(new URL(page.url()).pathname, '/setup', 'every page leads to /setup while no user exists');
+      await assertAccessible(page, 'setup');
+      await shot(page, 'signed-out-1280-setup');
       await page.fill('#setup-token', 'rackd_setup_wrong');
       await page.fill('#setup-email', 'root@example.com');
       await page.fill('#setup-password', 'first-admin-password');

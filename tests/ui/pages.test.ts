@@ -96,6 +96,10 @@ describe('web UI pages', { skip }, () => {
     for (const width of [1280, 360]) {
       const { page, problems, context } = await openPage(browser, width);
       page.on('dialog', (d) => void problems.push(`dialog ${d.message()}`));
+      await page.goto(`${s.url}/login`);
+      await page.waitForSelector('#login-username');
+      await assertAccessible(page, `login ${width}`);
+      await shot(page, `signed-out-${width}-login`);
       await signIn(page, s.url, users.admin!.username, users.admin!.password);
       const nav = await page.$$eval('.sidebar nav a', (as) => as.map((a) => a.getAttribute('href')!));
       assert.ok(nav.includes('/admin/users') && nav.includes('/webhooks') && nav.includes('/credentials'), `admin nav: ${nav}`);
@@ -103,6 +107,11 @@ describe('web UI pages', { skip }, () => {
       for (const path of paths) {
         await visit(page, problems, path, nameOf(`admin-${width}`, path), true);
       }
+      await page.goto(`${s.url}/devices/x/y/z`);
+      await page.waitForSelector('main h1:has-text("Page not found")');
+      await assertAccessible(page, `not found ${width}`);
+      await shot(page, `admin-${width}-not-found`);
+      assert.deepEqual(problems, []);
       await context.close();
     }
     // Dark mode follows the system setting.
