@@ -86,8 +86,26 @@ const PLACED: Record<string, string> = {
   scheduled_scan: 'Discovery',
   webhook: 'Integrations',
 };
-/** Resources the hand-made pages cover (devices, networks, discovery) or that have no page of their own. */
-const HAND_MADE = new Set(['device', 'network', 'discovery', 'discovery_scan', 'relationship']);
+/**
+ * Resources the hand-made pages cover (devices, networks, discovery, administration) or that have
+ * no page of their own. The administration names are those the catalogue gives users, roles, keys,
+ * audit and OAuth clients once they are operations too, so they do not appear twice.
+ */
+const HAND_MADE = new Set([
+  'device',
+  'network',
+  'discovery',
+  'discovery_scan',
+  'relationship',
+  'user',
+  'role',
+  'permission',
+  'apikey',
+  'api_key',
+  'audit',
+  'oauth_client',
+  'oauth_authorization',
+]);
 
 function navFor(resources: Resource[]): NavGroup[] {
   const groups: NavGroup[] = [
