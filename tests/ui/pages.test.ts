@@ -75,6 +75,18 @@ describe('web UI pages', { skip }, () => {
     assert.deepEqual(banner, [], `${name} ${path}: error banner`);
     if (axe) await assertAccessible(page, `${name} ${path}`);
     await shot(page, name);
+    // Nothing may push the page sideways on a phone: long help texts and names wrap.
+    const overflow = await page.evaluate(() => {
+      const over = document.documentElement.scrollWidth - window.innerWidth;
+      // The outermost elements that reach past the right edge, so a failure names its cause.
+      const culprits = [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+        .filter((el, _, all) => !all.includes(el.parentElement!))
+        .slice(0, 3)
+        .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`);
+      return { over, culprits };
+    });
+    assert.ok(overflow.over <= 0, `${name} ${path}: ${overflow.over}px wider than the viewport (${overflow.culprits.join(', ')})`);
     assert.deepEqual(problems.slice(before), [], `${name} ${path}: CSP violations or script errors`);
   }
 
