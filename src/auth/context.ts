@@ -1,5 +1,6 @@
 // The one caller context every service verb receives, built once per request (or job).
 import { AppError } from '../platform/errors.ts';
+import type { Permission } from './permissions.ts';
 
 export type Source = 'api' | 'mcp' | 'oauth' | 'cli' | 'system' | 'web';
 
@@ -41,7 +42,7 @@ export function requireAuthenticated(ctx: CallerContext): void {
 }
 
 /** The first line of every service verb. Fails closed: an unknown permission is never held. */
-export function requirePermission(ctx: CallerContext, permission: string): void {
+export function requirePermission(ctx: CallerContext, permission: Permission): void {
   requireAuthenticated(ctx);
   if (isPrivileged(ctx)) return;
   if (!ctx.permissions.has(permission)) {
@@ -51,7 +52,7 @@ export function requirePermission(ctx: CallerContext, permission: string): void 
   }
 }
 
-export const hasPermission = (ctx: CallerContext, permission: string): boolean =>
+export const hasPermission = (ctx: CallerContext, permission: Permission): boolean =>
   isPrivileged(ctx) || ctx.permissions.has(permission);
 
 export function requireAdmin(ctx: CallerContext, what: string): void {

@@ -9,7 +9,7 @@ import { CimdError, isCimdClientId, resolveCimdClient } from './cimd.ts';
 import type { Params } from './form.ts';
 import { isS256Challenge } from './pkce.ts';
 import { findRedirect } from './redirect-match.ts';
-import { limitScopes, parseScope, SCOPE_READ } from './scopes.ts';
+import { limitScopes, parseScope, SCOPE_READ } from '../auth/scopes.ts';
 import type { OAuthServer } from './server.ts';
 import { isCanonicalResource } from './urls.ts';
 

@@ -20,7 +20,7 @@ import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest, typ
 import { checkConsentToken, checkLoginToken, consentToken, loginToken } from './csrf.ts';
 import { paramsOf } from './form.ts';
 import { isLoopbackRedirect } from './redirect-match.ts';
-import { describeScope } from './scopes.ts';
+import { describeScope } from '../auth/scopes.ts';
 import type { OAuthServer } from './server.ts';
 
 export const CODE_TTL_MS = 60_000;

@@ -11,7 +11,7 @@ import { emitEvent } from '../webhooks/emit.ts';
 import { oauthContext, oauthEvent } from './audit.ts';
 import { noStore, OAuthError, oauthErrorResponse } from './errors.ts';
 import { validateRedirectUri } from './redirect-uri.ts';
-import { parseScope } from './scopes.ts';
+import { parseScope } from '../auth/scopes.ts';
 import type { OAuthServer } from './server.ts';
 import type { AppEnv } from '../http/types.ts';
 

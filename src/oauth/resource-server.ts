@@ -13,7 +13,7 @@ import { AppError } from '../platform/errors.ts';
 import { userContext } from '../services/auth/context.ts';
 import { findGrant } from '../services/oauth/internal.ts';
 import { accessOfUser, findUser, type UserRow } from '../services/users/internal.ts';
-import { DEFAULT_CHALLENGE_SCOPE, expandScopes, neededScope, SCOPE_ADMIN } from './scopes.ts';
+import { DEFAULT_CHALLENGE_SCOPE, expandScopes, neededScope, SCOPE_ADMIN } from '../auth/scopes.ts';
 import type { OAuthServer } from './server.ts';
 import type { AccessTokenClaims } from './signing.ts';
 

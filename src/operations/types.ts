@@ -2,6 +2,7 @@
 // drives the MCP tool, the REST route(s), OpenAPI, tools.json and the security matrix test.
 import type { z } from 'zod';
 import type { CallerContext } from '../auth/context.ts';
+import type { Permission } from '../auth/permissions.ts';
 import type { ServiceEnv } from '../services/env.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -59,7 +60,7 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   /** What a model reads to decide when and how to call it. */
   description: string;
   /** The permission the verb requires first (the verb itself enforces it; this is for lists and tests). */
-  permission: string | readonly string[];
+  permission: Permission | readonly Permission[];
   annotations: Annotations;
   input: I;
   output: O;
@@ -75,5 +76,5 @@ export const defineOperation = <I extends z.ZodType, O extends z.ZodType>(op: Op
 export const bindingsOf = (op: Operation): readonly HttpBinding[] =>
   op.http === undefined ? [] : Array.isArray(op.http) ? (op.http as readonly HttpBinding[]) : [op.http as HttpBinding];
 
-export const permissionsOf = (op: Operation): readonly string[] =>
+export const permissionsOf = (op: Operation): readonly Permission[] =>
   typeof op.permission === 'string' ? [op.permission] : op.permission;

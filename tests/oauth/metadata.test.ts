@@ -6,7 +6,7 @@ import { calculateJwkThumbprint } from 'jose';
 import { tokenSigner } from '../../src/oauth/signing.ts';
 import { ConfigError, parseConfig } from '../../src/platform/config.ts';
 import { keyMaterialFromSecret } from '../../src/platform/keys.ts';
-import { SCOPES_SUPPORTED } from '../../src/oauth/scopes.ts';
+import { SCOPES_SUPPORTED } from '../../src/auth/scopes.ts';
 import { Browser, browserAuthorize, decodeJwt, mcpPost, obtainTokens, startOAuthTestServer } from '../helpers/oauth.ts';
 import { ADMIN, createTestUser, startTestServer, type TestServer } from '../helpers/server.ts';
 

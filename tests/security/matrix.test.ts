@@ -384,9 +384,9 @@ describe('security matrix over the operation catalogue', () => {
           }
           // A branch's permission does not open the other branches (create-only cannot update, …).
           if (!shape.branches) continue;
-          const mine = template.perms.filter((p) => perms.includes(p));
+          const mine = template.perms.filter((p) => (perms as readonly string[]).includes(p));
           for (const other of shape.cases) {
-            const theirs = other.perms.filter((p) => perms.includes(p));
+            const theirs = other.perms.filter((p) => (perms as readonly string[]).includes(p));
             if (other === template || theirs.some((p) => mine.includes(p))) continue;
             for (const b of bindingsOf(op).filter((x) => compatible(x, other.input))) {
               const res = await rest(s, b, other.input, c.user.key);

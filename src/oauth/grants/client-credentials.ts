@@ -7,7 +7,7 @@ import type { ClientRow } from '../../services/oauth/internal.ts';
 import { findUser } from '../../services/users/internal.ts';
 import { OAuthError } from '../errors.ts';
 import type { Params } from '../form.ts';
-import { limitScopes, parseScope, SCOPE_READ } from '../scopes.ts';
+import { limitScopes, parseScope, SCOPE_READ } from '../../auth/scopes.ts';
 import type { OAuthServer } from '../server.ts';
 import { accessExpiryMs, insertGrant, type Issuance } from '../tokens.ts';
 import { isCanonicalResource } from '../urls.ts';

@@ -9,7 +9,7 @@ import { findGrant, revokeGrant, type ClientRow } from '../../services/oauth/int
 import { findUser } from '../../services/users/internal.ts';
 import { OAuthError } from '../errors.ts';
 import type { Params } from '../form.ts';
-import { parseScope, scopesCover } from '../scopes.ts';
+import { parseScope, scopesCover } from '../../auth/scopes.ts';
 import type { OAuthServer } from '../server.ts';
 import { accessExpiryMs, extendGrant, insertRefreshToken, type Issuance } from '../tokens.ts';
 import { isCanonicalResource } from '../urls.ts';

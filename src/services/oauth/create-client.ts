@@ -7,7 +7,7 @@ import { oauthClients } from '../../db/schema/index.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { newId, randomToken, sha256Hex } from '../../platform/ids.ts';
 import { validateRedirectUri } from '../../oauth/redirect-uri.ts';
-import { parseScope, SCOPE_READ } from '../../oauth/scopes.ts';
+import { parseScope, SCOPE_READ } from '../../auth/scopes.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { CLIENT_SECRET_PREFIX, toOAuthClient } from './internal.ts';
