@@ -53,6 +53,7 @@ describe('OAuth clients', () => {
       'https://app.example.com/cb\t',
       'https://app.example.com/\ncb',
       'HTTPS://app.example.com/cb',
+      'https://APP.example/cb',
       'http://app.example.com/cb',
       'http://localhost.evil.example/cb',
       'https://user:pw@app.example.com/cb',

@@ -1,5 +1,5 @@
 import { requireAuthenticated, type CallerContext } from '../../auth/context.ts';
-import { EVENT_TYPES } from '../../webhooks/event-types.ts';
+import { EVENT_TYPES } from '../events/catalogue.ts';
 
 /** The event catalogue (GET /api/webhooks/events): any authenticated caller, as in Rackd. */
 export function listEventTypes(ctx: CallerContext) {
