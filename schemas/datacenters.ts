@@ -32,5 +32,3 @@ export const ListDatacentersInputSchema = z
   .strict();
 export const DatacenterPageSchema = pageOutput(DatacenterSchema);
 
-export const IdInputSchema = z.object({ id: IdSchema.describe('Identifier') }).strict();
-export const DeletedSchema = z.object({ status: z.literal('deleted'), id: IdSchema });

@@ -155,7 +155,6 @@ export const DeviceStatusCountsSchema = z
     decommissioned: z.number().int(),
   })
   .describe('Number of devices in each status (all four keys always present)');
-export const EmptyInputSchema = z.object({}).strict();
 
 // Bulk (REST only, all-or-nothing in one transaction).
 export const BULK_MAX = 100;

@@ -118,9 +118,7 @@ export const ListDiscoveredInputSchema = z
   .strict();
 export const DiscoveredPageSchema = pageOutput(DiscoveredDeviceSchema);
 
-export const IdInputSchema = z.object({ id: IdSchema.describe('Identifier') }).strict();
 export const NetworkIdInputSchema = z.object({ network_id: IdSchema.describe('Network whose discovered hosts are deleted') }).strict();
-export const DeletedSchema = z.object({ status: z.literal('deleted'), id: IdSchema.describe('What was deleted') });
 export const DeletedCountSchema = z.object({
   status: z.literal('deleted'),
   network_id: IdSchema.describe('Network'),

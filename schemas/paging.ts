@@ -23,6 +23,13 @@ export const pageOutput = <T extends z.ZodType>(item: T) =>
     next_cursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page'),
   });
 
+/** The output of the administration lists, which page with limit and offset (Rackd's shape). */
+export const listOutput = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item).describe('The items of this page'),
+    total: z.number().int().describe('Number of items matching the filters, across all pages'),
+  });
+
 export const encodeCursor = (offset: number): string => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 
 export function decodeCursor(cursor: string): number | undefined {

@@ -132,3 +132,5 @@ export const EventTypeSchema = z
     description: z.string().describe('When it fires and what data holds'),
   })
   .describe('A subscribable event type');
+export type EventType = z.infer<typeof EventTypeSchema>;
+export const EventTypeListSchema = z.object({ items: z.array(EventTypeSchema).describe('Every subscribable event type'), total: z.number().int().describe('How many') });

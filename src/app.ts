@@ -9,17 +9,10 @@ import { closeUnreadBodies, MAX_BODY_BYTES, maxBody, requestTimeout } from './ht
 import { rateLimit } from './http/middleware/rate-limit.ts';
 import { requestContext } from './http/middleware/request-context.ts';
 import { securityHeaders } from './http/middleware/security-headers.ts';
-import { apiKeyRoutes } from './http/rest/api-keys.ts';
-import { auditRoutes } from './http/rest/audit.ts';
-import { authRoutes } from './http/rest/auth.ts';
-import { permissionRoutes, roleRoutes } from './http/rest/roles.ts';
-import { userRoutes } from './http/rest/users.ts';
-import { webhookEventRoutes } from './http/rest/webhooks.ts';
 import type { AppEnv } from './http/types.ts';
-import { catalogueRoutes } from './http/rest/from-catalogue.ts';
+import { catalogueRoutes, publicPaths } from './http/rest/from-catalogue.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { mcpRoutes } from './mcp/http.ts';
-import { oauthClientRoutes } from './http/rest/oauth-clients.ts';
 import { accessTokenVerifier, apiScopeChallenge, mcpChallenge, mcpScopeGate } from './oauth/resource-server.ts';
 import { mcpCors, oauthRoutes } from './oauth/routes.ts';
 import { createOAuthServer } from './oauth/server.ts';
@@ -69,16 +62,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (oauth) app.route('/', oauthRoutes(oauth));
 
   if (oauth) app.use('/api/*', apiScopeChallenge(oauth));
-  app.use('/api/*', authenticate(env, { publicPaths: new Set(['/api/auth/login']), bearerVerifiers }));
-  app.route('/api/auth', authRoutes(env));
-  app.route('/api/keys', apiKeyRoutes(env));
-  app.route('/api/users', userRoutes(env));
-  app.route('/api/roles', roleRoutes(env));
-  app.route('/api/permissions', permissionRoutes(env));
-  app.route('/api/audit', auditRoutes(env));
-  app.route('/api/oauth', oauthClientRoutes(env));
+  app.use('/api/*', authenticate(env, { publicPaths: publicPaths(OPERATIONS), bearerVerifiers }));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(OPERATIONS)));
-  app.route('/api/webhooks', webhookEventRoutes());
   app.route('/api', catalogueRoutes(env, OPERATIONS));
 
   const tools = prepareTools(OPERATIONS);

@@ -2,7 +2,7 @@
 // descriptor with its JSON Schemas. A request only filters these by the caller's permissions.
 import { z } from 'zod';
 import { hasPermission, type CallerContext } from '../auth/context.ts';
-import { permissionsOf, type Operation } from '../operations/types.ts';
+import { isTool, requirementOf, satisfies, type Operation } from '../operations/types.ts';
 
 export interface ToolDescriptor {
   name: string;
@@ -28,7 +28,7 @@ function objectSchema(schema: z.ZodType, io: 'input' | 'output', where: string):
 export function prepareTools(ops: readonly Operation[]): PreparedTool[] {
   const seen = new Set<string>();
   return ops
-    .filter((op) => !op.restOnly)
+    .filter(isTool)
     .map((op) => {
       if (!/^[A-Za-z0-9._-]{1,128}$/.test(op.name)) throw new Error(`bad tool name ${op.name}`);
       if (seen.has(op.name)) throw new Error(`duplicate tool name ${op.name}`);
@@ -54,6 +54,5 @@ export function prepareTools(ops: readonly Operation[]): PreparedTool[] {
     });
 }
 
-/** A tool is offered when the caller holds any permission that can make the operation succeed. */
-export const visibleTo = (tool: PreparedTool, ctx: CallerContext): boolean =>
-  permissionsOf(tool.op).some((p) => hasPermission(ctx, p));
+/** A tool is offered when the caller's permissions can make the operation succeed. */
+export const visibleTo = (tool: PreparedTool, ctx: CallerContext): boolean => satisfies(requirementOf(tool.op), (p) => hasPermission(ctx, p));

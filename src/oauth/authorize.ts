@@ -126,8 +126,8 @@ export async function authorizePost(server: OAuthServer, c: C): Promise<Response
     }
     const username = all.get('username') ?? '';
     try {
-      const result = await login(env, { ...c.get('caller'), source: 'oauth' }, { username, password: all.get('password') ?? '' }, c.req.header('user-agent') ?? '');
-      setSessionCookie(c, result.token, result.expiresAt, env.config.cookieSecure);
+      const result = await login(env, { ...c.get('caller'), source: 'oauth' }, { username, password: all.get('password') ?? '' }, { userAgent: c.req.header('user-agent') ?? '' });
+      setSessionCookie(c, result.token, result.expires_at, env.config.cookieSecure);
     } catch (err) {
       if (err instanceof AppError && (err.code === 'INVALID_CREDENTIALS' || err.code === 'INVALID_INPUT')) {
         return showLogin(server, c, r, 401, { error: 'Invalid username or password', username });

@@ -13,7 +13,8 @@ export const dashboardOperations = [
     annotations: { readOnly: true, destructive: false, idempotent: true },
     input: DashboardInputSchema,
     output: DashboardSchema,
-    run: (env, ctx, input) => getDashboard(env, ctx, input),
+    run: getDashboard,
     http: { method: 'GET', path: '/api/dashboard' },
+    toolset: 'inventory',
   }),
 ];

@@ -1,6 +1,6 @@
 // Device operations: list/get/save/delete, status counts, devices of a datacenter or network,
 // and the REST-only bulk operations (all-or-nothing, behind the login rate limiter).
-import { DeletedSchema, IdInputSchema } from '../../schemas/datacenters.ts';
+import { DeletedSchema, EmptyInputSchema, IdInputSchema } from '../../schemas/common.ts';
 import {
   BulkCreateDevicesInputSchema,
   BulkCreateNetworksInputSchema,
@@ -12,7 +12,6 @@ import {
   DeviceSchema,
   DevicesOfInputSchema,
   DeviceStatusCountsSchema,
-  EmptyInputSchema,
   ListDevicesInputSchema,
   SaveDeviceInputSchema,
 } from '../../schemas/devices.ts';
@@ -40,8 +39,9 @@ export const deviceOperations = [
     annotations: READ,
     input: ListDevicesInputSchema,
     output: DevicePageSchema,
-    run: (env, ctx, input) => listDevices(env, ctx, input),
+    run: listDevices,
     http: { method: 'GET', path: '/api/devices', response: 'items', arrayQuery: ['tags'] },
+    toolset: 'inventory',
   }),
   defineOperation({
     name: 'device_status_counts',
@@ -51,8 +51,9 @@ export const deviceOperations = [
     annotations: READ,
     input: EmptyInputSchema,
     output: DeviceStatusCountsSchema,
-    run: (env, ctx) => deviceStatusCounts(env, ctx),
+    run: deviceStatusCounts,
     http: { method: 'GET', path: '/api/devices/status-counts' },
+    toolset: 'inventory',
   }),
   defineOperation({
     name: 'device_get',
@@ -62,8 +63,9 @@ export const deviceOperations = [
     annotations: READ,
     input: IdInputSchema,
     output: DeviceSchema,
-    run: (env, ctx, input) => getDevice(env, ctx, input.id),
+    run: getDevice,
     http: { method: 'GET', path: '/api/devices/:id' },
+    toolset: 'inventory',
   }),
   defineOperation({
     name: 'device_save',
@@ -77,11 +79,12 @@ export const deviceOperations = [
     annotations: { readOnly: false, destructive: false, idempotent: false },
     input: SaveDeviceInputSchema,
     output: DeviceSchema,
-    run: (env, ctx, input) => saveDevice(env, ctx, input),
+    run: saveDevice,
     http: [
       { method: 'POST', path: '/api/devices', status: 201, forbid: ['id'] },
       { method: 'PUT', path: '/api/devices/:id' },
     ],
+    toolset: 'inventory',
   }),
   defineOperation({
     name: 'device_delete',
@@ -91,8 +94,9 @@ export const deviceOperations = [
     annotations: { readOnly: false, destructive: true, idempotent: true },
     input: IdInputSchema,
     output: DeletedSchema,
-    run: (env, ctx, input) => deleteDevice(env, ctx, input.id),
+    run: deleteDevice,
     http: { method: 'DELETE', path: '/api/devices/:id', status: 204 },
+    toolset: 'inventory',
   }),
   defineOperation({
     name: 'datacenter_devices',
@@ -102,8 +106,9 @@ export const deviceOperations = [
     annotations: READ,
     input: DevicesOfInputSchema,
     output: DevicePageSchema,
-    run: (env, ctx, input) => listDatacenterDevices(env, ctx, input),
+    run: listDatacenterDevices,
     http: { method: 'GET', path: '/api/datacenters/:id/devices', response: 'items' },
+    toolset: 'inventory',
   }),
   defineOperation({
     name: 'network_devices',
@@ -113,8 +118,9 @@ export const deviceOperations = [
     annotations: READ,
     input: DevicesOfInputSchema,
     output: DevicePageSchema,
-    run: (env, ctx, input) => listNetworkDevices(env, ctx, input),
+    run: listNetworkDevices,
     http: { method: 'GET', path: '/api/networks/:id/devices', response: 'items' },
+    toolset: 'inventory',
   }),
   defineOperation({
     name: 'device_bulk_create',
@@ -124,9 +130,8 @@ export const deviceOperations = [
     annotations: { readOnly: false, destructive: false, idempotent: false },
     input: BulkCreateDevicesInputSchema,
     output: BulkResultSchema,
-    run: (env, ctx, input) => bulkCreateDevices(env, ctx, input),
+    run: bulkCreateDevices,
     http: { method: 'POST', path: '/api/devices/bulk', body: 'array', bodyKey: 'devices' },
-    restOnly: true,
   }),
   defineOperation({
     name: 'device_bulk_update',
@@ -136,9 +141,8 @@ export const deviceOperations = [
     annotations: { readOnly: false, destructive: false, idempotent: false },
     input: BulkUpdateDevicesInputSchema,
     output: BulkResultSchema,
-    run: (env, ctx, input) => bulkUpdateDevices(env, ctx, input),
+    run: bulkUpdateDevices,
     http: { method: 'PUT', path: '/api/devices/bulk', body: 'array', bodyKey: 'devices' },
-    restOnly: true,
   }),
   defineOperation({
     name: 'device_bulk_delete',
@@ -148,9 +152,8 @@ export const deviceOperations = [
     annotations: { readOnly: false, destructive: true, idempotent: false },
     input: BulkIdsInputSchema,
     output: BulkResultSchema,
-    run: (env, ctx, input) => bulkDeleteDevices(env, ctx, input),
+    run: bulkDeleteDevices,
     http: { method: 'DELETE', path: '/api/devices/bulk', body: 'object' },
-    restOnly: true,
   }),
   defineOperation({
     name: 'device_bulk_add_tags',
@@ -160,9 +163,8 @@ export const deviceOperations = [
     annotations: { readOnly: false, destructive: false, idempotent: true },
     input: BulkTagsInputSchema,
     output: BulkResultSchema,
-    run: (env, ctx, input) => bulkAddDeviceTags(env, ctx, input),
+    run: bulkAddDeviceTags,
     http: { method: 'POST', path: '/api/devices/bulk/tags' },
-    restOnly: true,
   }),
   defineOperation({
     name: 'device_bulk_remove_tags',
@@ -172,9 +174,8 @@ export const deviceOperations = [
     annotations: { readOnly: false, destructive: true, idempotent: true },
     input: BulkTagsInputSchema,
     output: BulkResultSchema,
-    run: (env, ctx, input) => bulkRemoveDeviceTags(env, ctx, input),
+    run: bulkRemoveDeviceTags,
     http: { method: 'DELETE', path: '/api/devices/bulk/tags', body: 'object' },
-    restOnly: true,
   }),
   defineOperation({
     name: 'network_bulk_create',
@@ -185,9 +186,8 @@ export const deviceOperations = [
     annotations: { readOnly: false, destructive: false, idempotent: false },
     input: BulkCreateNetworksInputSchema,
     output: BulkResultSchema,
-    run: (env, ctx, input) => bulkCreateNetworks(env, ctx, input),
+    run: bulkCreateNetworks,
     http: { method: 'POST', path: '/api/networks/bulk', body: 'array', bodyKey: 'networks' },
-    restOnly: true,
   }),
   defineOperation({
     name: 'network_bulk_delete',
@@ -198,8 +198,7 @@ export const deviceOperations = [
     annotations: { readOnly: false, destructive: true, idempotent: false },
     input: BulkIdsInputSchema,
     output: BulkResultSchema,
-    run: (env, ctx, input) => bulkDeleteNetworks(env, ctx, input),
+    run: bulkDeleteNetworks,
     http: { method: 'DELETE', path: '/api/networks/bulk', body: 'object' },
-    restOnly: true,
   }),
 ];

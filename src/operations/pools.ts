@@ -1,4 +1,4 @@
-import { DeletedSchema, IdInputSchema } from '../../schemas/datacenters.ts';
+import { DeletedSchema, IdInputSchema } from '../../schemas/common.ts';
 import {
   AllocateIpInputSchema,
   AllocationSchema,
@@ -28,11 +28,12 @@ export const poolOperations = [
     annotations: { readOnly: true, destructive: false, idempotent: true },
     input: ListPoolsInputSchema,
     output: PoolPageSchema,
-    run: (env, ctx, input) => listPools(env, ctx, input),
+    run: listPools,
     http: [
       { method: 'GET', path: '/api/networks/:network_id/pools', response: 'items' },
       { method: 'GET', path: '/api/pools', response: 'items' },
     ],
+    toolset: 'ipam',
   }),
   defineOperation({
     name: 'pool_get',
@@ -42,8 +43,9 @@ export const poolOperations = [
     annotations: { readOnly: true, destructive: false, idempotent: true },
     input: IdInputSchema,
     output: PoolDetailSchema,
-    run: (env, ctx, input) => getPool(env, ctx, input.id),
+    run: getPool,
     http: { method: 'GET', path: '/api/pools/:id' },
+    toolset: 'ipam',
   }),
   defineOperation({
     name: 'pool_save',
@@ -57,11 +59,12 @@ export const poolOperations = [
     annotations: { readOnly: false, destructive: false, idempotent: false },
     input: SavePoolInputSchema,
     output: PoolDetailSchema,
-    run: (env, ctx, input) => savePool(env, ctx, input),
+    run: savePool,
     http: [
       { method: 'POST', path: '/api/networks/:network_id/pools', status: 201, forbid: ['id'] },
       { method: 'PUT', path: '/api/pools/:id', forbid: ['network_id'] },
     ],
+    toolset: 'ipam',
   }),
   defineOperation({
     name: 'pool_delete',
@@ -71,8 +74,9 @@ export const poolOperations = [
     annotations: { readOnly: false, destructive: true, idempotent: true },
     input: IdInputSchema,
     output: DeletedSchema,
-    run: (env, ctx, input) => deletePool(env, ctx, input.id),
+    run: deletePool,
     http: { method: 'DELETE', path: '/api/pools/:id', status: 204 },
+    toolset: 'ipam',
   }),
   defineOperation({
     name: 'pool_get_next_ip',
@@ -84,8 +88,9 @@ export const poolOperations = [
     annotations: { readOnly: true, destructive: false, idempotent: true },
     input: PoolIdInputSchema,
     output: NextIpSchema,
-    run: (env, ctx, input) => getPoolNextIp(env, ctx, input.pool_id),
+    run: getPoolNextIp,
     http: { method: 'GET', path: '/api/pools/:pool_id/next-ip' },
+    toolset: 'ipam',
   }),
   defineOperation({
     name: 'pool_heatmap',
@@ -96,8 +101,9 @@ export const poolOperations = [
     annotations: { readOnly: true, destructive: false, idempotent: true },
     input: PoolIdInputSchema,
     output: HeatmapSchema,
-    run: (env, ctx, input) => getPoolHeatmap(env, ctx, input.pool_id),
+    run: getPoolHeatmap,
     http: { method: 'GET', path: '/api/pools/:pool_id/heatmap', response: 'items' },
+    toolset: 'ipam',
   }),
   defineOperation({
     name: 'ip_allocate',
@@ -112,7 +118,8 @@ export const poolOperations = [
     annotations: { readOnly: false, destructive: false, idempotent: false },
     input: AllocateIpInputSchema,
     output: AllocationSchema,
-    run: (env, ctx, input) => allocateIp(env, ctx, input),
+    run: allocateIp,
     http: { method: 'POST', path: '/api/pools/:pool_id/allocate', status: 201 },
+    toolset: 'ipam',
   }),
 ];

@@ -1,4 +1,4 @@
-import { DeletedSchema, IdInputSchema } from '../../schemas/datacenters.ts';
+import { DeletedSchema, IdInputSchema } from '../../schemas/common.ts';
 import {
   CreateReservationInputSchema,
   ListReservationsInputSchema,
@@ -27,11 +27,12 @@ export const reservationOperations = [
     annotations: { readOnly: true, destructive: false, idempotent: true },
     input: ListReservationsInputSchema,
     output: ReservationPageSchema,
-    run: (env, ctx, input) => listReservations(env, ctx, input),
+    run: listReservations,
     http: [
       { method: 'GET', path: '/api/reservations', response: 'items' },
       { method: 'GET', path: '/api/pools/:pool_id/reservations', response: 'items', fixed: { status: 'active' }, summary: 'Active reservations of a pool' },
     ],
+    toolset: 'ipam',
   }),
   defineOperation({
     name: 'reservation_get',
@@ -41,8 +42,9 @@ export const reservationOperations = [
     annotations: { readOnly: true, destructive: false, idempotent: true },
     input: IdInputSchema,
     output: ReservationSchema,
-    run: (env, ctx, input) => getReservation(env, ctx, input.id),
+    run: getReservation,
     http: { method: 'GET', path: '/api/reservations/:id' },
+    toolset: 'ipam',
   }),
   defineOperation({
     name: 'reservation_create',
@@ -55,8 +57,9 @@ export const reservationOperations = [
     annotations: { readOnly: false, destructive: false, idempotent: false },
     input: CreateReservationInputSchema,
     output: ReservationSchema,
-    run: (env, ctx, input) => createReservation(env, ctx, input),
+    run: createReservation,
     http: { method: 'POST', path: '/api/reservations', status: 201 },
+    toolset: 'ipam',
   }),
   defineOperation({
     name: 'reservation_update',
@@ -66,8 +69,9 @@ export const reservationOperations = [
     annotations: { readOnly: false, destructive: false, idempotent: true },
     input: UpdateReservationInputSchema,
     output: ReservationSchema,
-    run: (env, ctx, input) => updateReservation(env, ctx, input),
+    run: updateReservation,
     http: { method: 'PUT', path: '/api/reservations/:id' },
+    toolset: 'ipam',
   }),
   defineOperation({
     name: 'reservation_release',
@@ -77,8 +81,9 @@ export const reservationOperations = [
     annotations: { readOnly: false, destructive: false, idempotent: true },
     input: IdInputSchema,
     output: ReleasedSchema,
-    run: (env, ctx, input) => releaseReservation(env, ctx, input.id),
+    run: releaseReservation,
     http: { method: 'POST', path: '/api/reservations/:id/release' },
+    toolset: 'ipam',
   }),
   defineOperation({
     name: 'reservation_delete',
@@ -88,7 +93,8 @@ export const reservationOperations = [
     annotations: { readOnly: false, destructive: true, idempotent: true },
     input: IdInputSchema,
     output: DeletedSchema,
-    run: (env, ctx, input) => deleteReservation(env, ctx, input.id),
+    run: deleteReservation,
     http: { method: 'DELETE', path: '/api/reservations/:id', status: 204 },
+    toolset: 'ipam',
   }),
 ];

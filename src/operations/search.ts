@@ -14,7 +14,8 @@ export const searchOperations = [
     annotations: { readOnly: true, destructive: false, idempotent: true },
     input: SearchInputSchema,
     output: SearchPageSchema,
-    run: (env, ctx, input) => search(env, ctx, input),
+    run: search,
     http: { method: 'GET', path: '/api/search', arrayQuery: ['types'], rename: { q: 'query' } },
+    toolset: 'inventory',
   }),
 ];

@@ -1,5 +1,7 @@
+import { EmptyInputSchema } from '../../schemas/common.ts';
 import {
   DeliveryGetInputSchema,
+  EventTypeListSchema,
   DeliveryPageSchema,
   DeliverySchema,
   ListDeliveriesInputSchema,
@@ -15,66 +17,63 @@ import {
 } from '../../schemas/webhooks.ts';
 import { deleteWebhook } from '../services/webhooks/delete.ts';
 import { getWebhookDelivery, listWebhookDeliveries } from '../services/webhooks/deliveries.ts';
+import { listEventTypes } from '../services/webhooks/events.ts';
 import { getWebhook } from '../services/webhooks/get.ts';
 import { listWebhooks } from '../services/webhooks/list.ts';
 import { pingWebhook } from '../services/webhooks/ping.ts';
 import { redeliverWebhookDelivery } from '../services/webhooks/redeliver.ts';
 import { saveWebhook } from '../services/webhooks/save.ts';
+import { crud } from './crud.ts';
 import { defineOperation } from './types.ts';
 
 const RW = { readOnly: false, destructive: false, idempotent: false };
 const RO = { readOnly: true, destructive: false, idempotent: true };
 
+const c = crud({ entity: 'webhook', permission: 'webhooks', path: '/api/webhooks', toolset: 'webhooks' });
+
 export const webhookOperations = [
   defineOperation({
-    name: 'webhook_list',
+    name: 'webhook_event_types',
+    title: 'Webhook event types',
+    description: 'Every event type a webhook can subscribe to, with label and description ("*" in events subscribes to all). Any authenticated caller.',
+    permission: 'authenticated',
+    annotations: RO,
+    input: EmptyInputSchema,
+    output: EventTypeListSchema,
+    run: listEventTypes,
+    http: { method: 'GET', path: '/api/webhooks/events', response: 'items' },
+    toolset: 'webhooks',
+  }),
+  c.list({
     title: 'List webhooks',
     description: 'List webhook subscriptions sorted by name, optionally only active or inactive ones. Secrets are never returned (has_secret only).',
-    permission: 'webhooks:list',
-    annotations: RO,
     input: ListWebhooksInputSchema,
     output: WebhookPageSchema,
-    run: (env, ctx, input) => listWebhooks(env, ctx, input),
-    http: { method: 'GET', path: '/api/webhooks', response: 'items' },
+    run: listWebhooks,
   }),
-  defineOperation({
-    name: 'webhook_get',
+  c.get({
     title: 'Get a webhook',
     description: 'Get one webhook subscription by id (never its secret).',
-    permission: 'webhooks:read',
-    annotations: RO,
     input: WebhookIdInputSchema,
     output: WebhookSchema,
-    run: (env, ctx, input) => getWebhook(env, ctx, input.id),
-    http: { method: 'GET', path: '/api/webhooks/:id' },
+    run: getWebhook,
   }),
-  defineOperation({
-    name: 'webhook_save',
+  c.save({
     title: 'Create or update a webhook',
     description:
       'Create a webhook (omit id; name, url and events required) or update one (give id; only the fields you send change). ' +
       'Every matching event is POSTed as JSON to url, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature). ' +
       'Omit secret on create to get a generated one in the answer, shown only that once. URLs pointing at loopback, link-local, private, multicast or unspecified addresses are refused.',
-    permission: ['webhooks:create', 'webhooks:update'],
-    annotations: RW,
     input: SaveWebhookInputSchema,
     output: SavedWebhookSchema,
-    run: (env, ctx, input) => saveWebhook(env, ctx, input),
-    http: [
-      { method: 'POST', path: '/api/webhooks', status: 201, forbid: ['id'] },
-      { method: 'PUT', path: '/api/webhooks/:id' },
-    ],
+    run: saveWebhook,
   }),
-  defineOperation({
-    name: 'webhook_delete',
+  c.remove({
     title: 'Delete a webhook',
     description: 'Delete a webhook subscription with its delivery log; queued deliveries are dropped.',
-    permission: 'webhooks:delete',
-    annotations: { readOnly: false, destructive: true, idempotent: true },
     input: WebhookIdInputSchema,
     output: WebhookDeletedSchema,
-    run: (env, ctx, input) => deleteWebhook(env, ctx, input.id),
-    http: { method: 'DELETE', path: '/api/webhooks/:id', status: 204 },
+    run: deleteWebhook,
   }),
   defineOperation({
     name: 'webhook_ping',
@@ -85,8 +84,9 @@ export const webhookOperations = [
     annotations: RW,
     input: WebhookIdInputSchema,
     output: PingResultSchema,
-    run: (env, ctx, input) => pingWebhook(env, ctx, input.id),
+    run: pingWebhook,
     http: { method: 'POST', path: '/api/webhooks/:id/ping' },
+    toolset: 'webhooks',
   }),
   defineOperation({
     name: 'webhook_deliveries',
@@ -97,8 +97,9 @@ export const webhookOperations = [
     annotations: RO,
     input: ListDeliveriesInputSchema,
     output: DeliveryPageSchema,
-    run: (env, ctx, input) => listWebhookDeliveries(env, ctx, input),
+    run: listWebhookDeliveries,
     http: { method: 'GET', path: '/api/webhooks/:id/deliveries', response: 'items' },
+    toolset: 'webhooks',
   }),
   defineOperation({
     name: 'webhook_delivery_get',
@@ -108,8 +109,9 @@ export const webhookOperations = [
     annotations: RO,
     input: DeliveryGetInputSchema,
     output: DeliverySchema,
-    run: (env, ctx, input) => getWebhookDelivery(env, ctx, input),
+    run: getWebhookDelivery,
     http: { method: 'GET', path: '/api/webhooks/:id/deliveries/:delivery_id' },
+    toolset: 'webhooks',
   }),
   defineOperation({
     name: 'webhook_redeliver',
@@ -120,7 +122,8 @@ export const webhookOperations = [
     annotations: RW,
     input: RedeliverInputSchema,
     output: DeliverySchema,
-    run: (env, ctx, input) => redeliverWebhookDelivery(env, ctx, input),
+    run: redeliverWebhookDelivery,
     http: { method: 'POST', path: '/api/webhooks/deliveries/:id/redeliver' },
+    toolset: 'webhooks',
   }),
 ];

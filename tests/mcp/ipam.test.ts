@@ -73,7 +73,7 @@ describe('IPAM tools over MCP', () => {
     const onDev = await callTool(op, 'ip_allocate', { pool_id: pool.data.id, device_id: dev.id, label: 'mgmt' });
     assert.ok(onDev.ok, JSON.stringify(onDev.error));
     assert.equal(onDev.data.ip, '10.30.0.11');
-    const stored = await getDevice(s.env, systemContext('test'), dev.id);
+    const stored = await getDevice(s.env, systemContext('test'), { id: dev.id });
     assert.equal(stored.addresses[0]!.id, onDev.data.address_id);
     assert.equal(stored.addresses[0]!.label, 'mgmt');
     const util = await callTool(op, 'network_utilization', { id: net.data.id });

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { CallerContext } from '../../src/auth/context.ts';
 import { PERMISSIONS, SYSTEM_ROLES } from '../../src/auth/permissions.ts';
 import { OPERATIONS } from '../../src/operations/index.ts';
-import { bindingsOf, permissionsOf, type HttpBinding, type Operation } from '../../src/operations/types.ts';
+import { bindingsOf, isTool, permissionsOf, type HttpBinding, type Operation } from '../../src/operations/types.ts';
 import { userContext } from '../../src/services/auth/context.ts';
 import { connectMcp } from '../helpers/mcp.ts';
 import { createTestUser, startTestServer, type ApiResponse, type TestServer, type TestUser } from '../helpers/server.ts';
@@ -307,7 +307,7 @@ describe('security matrix over the operation catalogue', () => {
 
   it('covers every operation of the catalogue, each with at least one surface', () => {
     assert.ok(OPERATIONS.length > 0);
-    for (const op of OPERATIONS) assert.ok(bindingsOf(op).length > 0 || !op.restOnly, `${op.name} is reachable nowhere`);
+    for (const op of OPERATIONS) assert.ok(bindingsOf(op).length > 0 || !!isTool(op), `${op.name} is reachable nowhere`);
     for (const name of Object.keys(FIXTURES)) {
       if (!OPERATIONS.some((o) => o.name === name)) process.stderr.write(`matrix: fixture ${name} has no operation (renamed?)\n`);
     }
@@ -325,7 +325,7 @@ describe('security matrix over the operation catalogue', () => {
           assert.equal(res.status, 401, where(op, b, 'anonymous'));
           assert.equal(res.body.code, 'UNAUTHORIZED');
         }
-        if (!op.restOnly) {
+        if (!!isTool(op)) {
           const body = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: op.name, arguments: cases[0]!.input } };
           const res = await s.api.post('/mcp', body, { headers: { accept: 'application/json, text/event-stream' } });
           assert.equal(res.status, 401, where(op, 'MCP', 'anonymous'));
@@ -350,7 +350,7 @@ describe('security matrix over the operation catalogue', () => {
               assert.equal(res.body.code, 'FORBIDDEN');
             }
           }
-          if (op.restOnly) continue;
+          if (!isTool(op)) continue;
           assert.ok(!c.tools.has(op.name), `${op.name} must be hidden from tools/list for ${c.label}`);
           for (const { input } of cases) {
             const r = await call(c, op, input);
@@ -374,7 +374,7 @@ describe('security matrix over the operation catalogue', () => {
             assert.ok(res.status < 500, `${where(op, b, c.label)} → ${res.status}: ${res.text}`);
             if (kase.ok) assert.ok(res.status >= 200 && res.status < 300, `${where(op, b, c.label)} should succeed: ${res.status} ${res.text}`);
           }
-          if (!op.restOnly) {
+          if (!!isTool(op)) {
             assert.ok(c.tools.has(op.name), `${op.name} must be listed for ${c.label}`);
             const kase = await fresh();
             const r = await call(c, op, kase.input);
@@ -392,7 +392,7 @@ describe('security matrix over the operation catalogue', () => {
               const res = await rest(s, b, other.input, c.user.key);
               assert.equal(res.status, 403, `${where(op, b, c.label)} on the ${theirs.join('+')} branch: ${res.text}`);
             }
-            if (!op.restOnly) assert.equal(errorCode(await call(c, op, other.input)), 'FORBIDDEN', `${where(op, 'MCP', c.label)} on the ${theirs.join('+')} branch`);
+            if (!!isTool(op)) assert.equal(errorCode(await call(c, op, other.input)), 'FORBIDDEN', `${where(op, 'MCP', c.label)} on the ${theirs.join('+')} branch`);
           }
         }
         for (const b of bindingsOf(op)) assert.ok(exercised.has(b), `${op.name} ${b.method} ${b.path}: no case fits this binding; add a fixture`);

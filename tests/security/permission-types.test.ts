@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { hasPermission, requirePermission, systemContext } from '../../src/auth/context.ts';
 import { isPermission, PERMISSIONS, SYSTEM_ROLES, type Permission } from '../../src/auth/permissions.ts';
 import { defineOperation } from '../../src/operations/types.ts';
-import { IdInputSchema } from '../../schemas/datacenters.ts';
+import { IdInputSchema } from '../../schemas/common.ts';
 
 // Never called: only the type checker reads these.
 export function typoesDoNotCompile(): void {

@@ -2,6 +2,7 @@
 // answers with the attempt's result. The ping is recorded like any delivery — an outbox event
 // that is never fanned out, one delivery and its attempt — so it shows in the delivery log and
 // can be redelivered; a failed ping is not retried.
+import { WebhookIdInputSchema } from '../../../schemas/webhooks.ts';
 import type { z } from 'zod';
 import type { PingResultSchema } from '../../../schemas/webhooks.ts';
 import { requirePermission, type CallerContext } from '../../auth/context.ts';
@@ -9,6 +10,7 @@ import { webhookDeliveries } from '../../db/schema/index.ts';
 import { newId } from '../../platform/ids.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { PING_EVENT } from '../events/catalogue.ts';
 import { buildEvent } from '../events/outbox.ts';
 import { getDeliveryOrThrow, getWebhookOrThrow, withAttempts } from './internal.ts';
@@ -17,9 +19,10 @@ import type { Leased } from './sender.ts';
 /** Long enough that no worker takes the ping's delivery over while it is being sent. */
 const PING_LEASE_MARGIN_MS = 30_000;
 
-export async function pingWebhook(env: ServiceEnv, ctx: CallerContext, id: string): Promise<z.infer<typeof PingResultSchema>> {
-  return audited(env, ctx, { action: 'webhook.ping', resource: 'webhook', resourceId: id }, async (audit) => {
+export async function pingWebhook(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<z.infer<typeof PingResultSchema>> {
+  return audited(env, ctx, { action: 'webhook.ping', resource: 'webhook', resourceId: rawString(raw) }, async (audit) => {
     requirePermission(ctx, 'webhooks:update');
+    const { id } = WebhookIdInputSchema.parse(raw);
     const nowDate = env.clock.now();
     const now = nowDate.toISOString();
     const lease: Leased = env.db.transaction(
