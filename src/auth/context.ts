@@ -52,6 +52,15 @@ export function requirePermission(ctx: CallerContext, permission: Permission): v
   }
 }
 
+/** For verbs whose branches need different permissions: refuses a caller holding none of them. */
+export function requireAnyPermission(ctx: CallerContext, permissions: readonly Permission[]): void {
+  requireAuthenticated(ctx);
+  if (isPrivileged(ctx) || permissions.some((p) => ctx.permissions.has(p))) return;
+  throw new AppError('FORBIDDEN', `Forbidden: requires permission ${permissions.join(' or ')}`, {
+    details: permissions.map((p) => ({ field: 'permission', message: p })),
+  });
+}
+
 export const hasPermission = (ctx: CallerContext, permission: Permission): boolean =>
   isPrivileged(ctx) || ctx.permissions.has(permission);
 

@@ -4,7 +4,7 @@
 // other client needs user:delete, and one you may not even list is simply not found.
 import { IdInputSchema } from '../../../schemas/common.ts';
 import { eq } from 'drizzle-orm';
-import { hasPermission, requirePermission, userIdOf, type CallerContext } from '../../auth/context.ts';
+import { hasPermission, requireAnyPermission, requirePermission, userIdOf, type CallerContext } from '../../auth/context.ts';
 import { oauthClients } from '../../db/schema/index.ts';
 import { notFound } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
@@ -15,8 +15,9 @@ import { oauthGrants } from '../../db/schema/index.ts';
 
 export async function deleteOAuthClient(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<void> {
   return audited(env, { ...ctx, source: 'oauth' }, { action: 'oauth_client.delete', resource: 'oauth_client', resourceId: rawString(raw) }, (audit) => {
-    // Which permission applies depends on the client, so the id is read first (a client the
-    // caller may not see is not found, whatever they hold).
+    requireAnyPermission(ctx, ['apikey:delete', 'user:delete']);
+    // Which of the two applies depends on the client: a client the caller may not see (another
+    // user's, without user:list) is simply not found.
     const { id } = IdInputSchema.parse(raw);
     const row = findClientById(env.db, id);
     const own = row !== undefined && row.ownerUserId !== null && row.ownerUserId === userIdOf(ctx);
