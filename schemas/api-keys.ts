@@ -11,6 +11,8 @@ export const ApiKeySchema = z.object({
   created_at: TimestampSchema,
   last_used_at: TimestampSchema.nullable().describe('Last request made with it (updated at most once a minute)'),
   expires_at: TimestampSchema.nullable().describe('When it stops working; null for never'),
+  scopes: z.array(z.string()).nullable().describe("Scopes the key is narrowed to (it acts with the owner's permissions ∩ these); null: all of the owner's permissions"),
+  created_by: IdSchema.nullable().describe('The administrator who created the key for its owner (a service account); null when the owner did'),
 });
 export type ApiKey = z.infer<typeof ApiKeySchema>;
 export const ApiKeyPageSchema = listOutput(ApiKeySchema);
@@ -24,6 +26,13 @@ export const CreateApiKeyInputSchema = z
     name: z.string().trim().min(1, 'is required').max(255).describe('Name of the key'),
     description: z.string().max(4096).optional().describe('What the key is for'),
     expires_at: OptionalTimestampInput.optional().describe('When it stops working (RFC 3339, in the future); omit for never'),
+    scopes: z
+      .array(z.string().max(64))
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("Narrow the key to these scopes: rackd:read (read-only), rackd:write, rackd:admin or single permission names; omit for all of the owner's permissions"),
+    user_id: IdSchema.optional().describe('Create the key for this user (a service account) instead of yourself; administrators only'),
   })
   .strict();
 

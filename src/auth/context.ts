@@ -6,7 +6,7 @@ export type Source = 'api' | 'mcp' | 'oauth' | 'cli' | 'system' | 'web';
 
 export type Actor =
   | { kind: 'session'; userId: string; username: string; sessionHash: string }
-  | { kind: 'api_key'; userId: string; username: string; keyId: string }
+  | { kind: 'api_key'; userId: string; username: string; keyId: string; scopes?: readonly string[] }
   | { kind: 'oauth'; userId: string; username: string; clientId: string; tokenId: string; scopes: readonly string[] }
   | { kind: 'system'; job: string }
   | { kind: 'cli'; osUser: string }

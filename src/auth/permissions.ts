@@ -56,6 +56,13 @@ export const isPermission = (name: string): name is Permission => PERMISSION_NAM
 
 const pick = <P extends string, A extends string>(prefix: P, actions: readonly A[]): `${P}:${A}`[] => actions.map((a) => `${prefix}:${a}` as const);
 
+/**
+ * Every built-in role may keep API keys of its own (list, create, read, delete), so a viewer can
+ * make a read-only key for a script. A key never does more than its owner (roles ∩ the key's
+ * scopes), and only administrators see or manage other users' keys.
+ */
+const OWN_KEYS = pick('apikey', ['list', 'create', 'read', 'delete']);
+
 const OPERATOR: readonly Permission[] = [
   ...pick('device', ['list', 'create', 'read', 'update']),
   ...pick('network', ['list', 'create', 'read', 'update']),
@@ -70,6 +77,7 @@ const OPERATOR: readonly Permission[] = [
   'dashboard:read',
   ...pick('webhooks', ['list', 'read']),
   ...pick('audit', ['list', 'read']),
+  ...OWN_KEYS,
 ];
 
 const VIEWER: readonly Permission[] = [
@@ -85,6 +93,7 @@ const VIEWER: readonly Permission[] = [
   ...pick('reservation', ['list', 'read']),
   ...pick('webhooks', ['list', 'read']),
   'dashboard:read',
+  ...OWN_KEYS,
 ];
 
 export interface SystemRoleDef {

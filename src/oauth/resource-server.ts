@@ -12,7 +12,7 @@ import { permissionsOf } from '../operations/types.ts';
 import { AppError } from '../platform/errors.ts';
 import { userContext } from '../services/auth/context.ts';
 import type { UserRow } from '../services/users/internal.ts';
-import { DEFAULT_CHALLENGE_SCOPE, expandScopes, neededScope, SCOPE_ADMIN } from '../auth/scopes.ts';
+import { DEFAULT_CHALLENGE_SCOPE, expandScopes, neededScope } from '../auth/scopes.ts';
 import type { OAuthServer } from './server.ts';
 import type { AccessTokenClaims } from './signing.ts';
 
@@ -53,9 +53,8 @@ export function accessTokenVerifier(server: OAuthServer): BearerVerifier {
       tokenId: r.claims.jti,
       scopes: r.scopes,
     };
-    const ctx = userContext(server.env, actor, meta, expandScopes(r.scopes));
     // Administrator-only guards (requireAdmin, "see everyone's keys") need the admin scope too.
-    return { ok: true, ctx: { ...ctx, isAdmin: ctx.isAdmin && r.scopes.includes(SCOPE_ADMIN) } };
+    return { ok: true, ctx: userContext(server.env, actor, meta, expandScopes(r.scopes), r.scopes) };
   };
 }
 

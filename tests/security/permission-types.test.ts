@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hasPermission, requirePermission, systemContext } from '../../src/auth/context.ts';
 import { isPermission, PERMISSIONS, SYSTEM_ROLES, type Permission } from '../../src/auth/permissions.ts';
-import { defineOperation } from '../../src/operations/types.ts';
+import { OPERATIONS } from '../../src/operations/index.ts';
+import { defineOperation, permissionsOf } from '../../src/operations/types.ts';
 import { IdInputSchema } from '../../schemas/common.ts';
 
 // Never called: only the type checker reads these.
@@ -40,5 +41,10 @@ describe('typed permissions', () => {
   it('built-in roles hold only catalogue permissions, admin all of them', () => {
     for (const role of SYSTEM_ROLES) for (const p of role.permissions) assert.ok(isPermission(p), `${role.name}: ${p}`);
     assert.equal(SYSTEM_ROLES.find((r) => r.name === 'admin')!.permissions.length, PERMISSIONS.length);
+  });
+
+  it('every permission guards an operation of the catalogue (none is dead)', () => {
+    const used = new Set(OPERATIONS.flatMap((op) => permissionsOf(op)));
+    assert.deepEqual(PERMISSIONS.map((p) => p.name).filter((p) => !used.has(p)), []);
   });
 });

@@ -8,6 +8,7 @@ import { AppError, validationError } from '../../platform/errors.ts';
 import { newId, randomToken, sha256Hex } from '../../platform/ids.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { assertWithinCaller } from '../auth/reach.ts';
 import { ClientMetadataError, validateClientMetadata, type ClientMetadata } from './client-metadata.ts';
 import { CLIENT_SECRET_PREFIX, toOAuthClient } from './internal.ts';
 
@@ -30,6 +31,8 @@ export async function createOAuthClient(env: ServiceEnv, ctx: CallerContext, raw
     const owner = userIdOf(ctx);
     if (!owner) throw new AppError('FORBIDDEN', 'OAuth clients act as a user; this caller is not one');
     const meta = agentMetadata(env, input);
+    // Its tokens act as the owner within its scope: no broader than the caller (a scoped key, a token).
+    assertWithinCaller(env, ctx, owner, meta.scope!.split(' '), 'scope');
     const secret = CLIENT_SECRET_PREFIX + randomToken(32);
     const now = env.clock.now().toISOString();
     const id = newId();
