@@ -10,8 +10,8 @@ export const LimitSchema = z.coerce
   .min(1)
   .max(1000)
   .default(100)
-  .describe('Maximum number of items to return (1–1000)');
-export const OffsetSchema = z.coerce.number().int().min(0).default(0).describe('Number of items to skip');
+  .describe('Page size');
+export const OffsetSchema = z.coerce.number().int().min(0).default(0).describe('Items to skip');
 
 /** The output of an operation whose REST route answers 204 (no tool has it). */
 export const NoOutputSchema = z.void();

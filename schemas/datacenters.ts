@@ -20,7 +20,7 @@ const Description = z.string().max(4096).describe('Description');
 
 export const SaveDatacenterInputSchema = z
   .object({
-    id: IdSchema.optional().describe('Omit to create; give to update (only the fields sent change)'),
+    id: IdSchema.optional().describe('Give to update; omit to create'),
     name: Name.optional(),
     location: Location.optional(),
     description: Description.optional(),

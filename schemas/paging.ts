@@ -11,9 +11,9 @@ export const PageInputShape = {
     .min(1)
     .max(PAGE_MAX)
     .default(PAGE_DEFAULT)
-    .describe(`Maximum number of items to return (1–${PAGE_MAX}, default ${PAGE_DEFAULT})`),
-  cursor: z.string().max(200).optional().describe('Opaque cursor from a previous page\'s next_cursor'),
-  offset: z.coerce.number().int().min(0).optional().describe('Number of items to skip (alternative to cursor)'),
+    .describe('Page size'),
+  cursor: z.string().max(200).optional().describe('From next_cursor'),
+  offset: z.coerce.number().int().min(0).optional().describe('Skip n (instead of cursor)'),
 };
 
 export const pageOutput = <T extends z.ZodType>(item: T) =>

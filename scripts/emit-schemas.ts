@@ -43,11 +43,14 @@ const TABLE = /(<!-- tools:start[^>]*-->\n)[\s\S]*?(<!-- tools:end -->)/;
 /** docs/mcp.md with the tool table between its markers rebuilt from the catalogue. */
 export function withToolTable(doc: string, ops: readonly Operation[] = OPERATIONS): string {
   if (!TABLE.test(doc)) throw new Error('docs/mcp.md lost its <!-- tools:start --> / <!-- tools:end --> markers');
-  const byName = new Map(ops.map((op) => [op.name, op]));
-  const rows = (toolsDocument(ops).tools as { name: string; title: string; annotations: { readOnlyHint: boolean; destructiveHint: boolean } }[]).map((t) => {
-    return `| \`${t.name}\` | ${t.title} | ${ruleText(byName.get(t.name)!)} | ${t.annotations.readOnlyHint ? 'yes' : ''} | ${t.annotations.destructiveHint ? 'yes' : ''} |`;
-  });
-  const table = ['| Tool | Title | Permission | Read-only | Destructive |', '|---|---|---|---|---|', ...rows].join('\n');
+  const yes = (b: boolean | undefined) => (b ? 'yes' : '');
+  const rows = prepareTools(ops)
+    .sort((a, b) => (a.toolset < b.toolset ? -1 : a.toolset > b.toolset ? 1 : a.op.name < b.op.name ? -1 : 1))
+    .map(({ op, toolset }) => {
+      const a = op.annotations;
+      return `| \`${op.name}\` | ${toolset} | ${op.title} | ${ruleText(op)} | ${yes(a.readOnly)} | ${yes(a.destructive)} | ${yes(a.openWorld)} |`;
+    });
+  const table = ['| Tool | Toolset | Title | Permission | Read-only | Destructive | Open world |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
   return doc.replace(TABLE, (_m, start: string, end: string) => `${start}${table}\n${end}`);
 }
 

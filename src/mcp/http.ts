@@ -9,7 +9,7 @@ import { authenticate, type BearerVerifier } from '../http/middleware/authentica
 import type { AppEnv } from '../http/types.ts';
 import type { ServiceEnv } from '../services/env.ts';
 import { createMcpServer } from './server.ts';
-import type { PreparedTool } from './tools.ts';
+import { parseToolsets, type PreparedTool } from './tools.ts';
 
 export interface McpRouteOptions {
   tools: readonly PreparedTool[];
@@ -73,7 +73,9 @@ export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> 
     const streaming = wantsProgress(body);
     const timeoutMs = env.config.requestTimeoutMs;
     const budgetMs = streaming || timeoutMs <= 0 ? undefined : Math.max(1_000, timeoutMs - 2_000);
-    const server = createMcpServer(env, ctx, opts.tools, c.get('log'), { budgetMs });
+    // The toolsets the client chose when connecting (every request of a stateless client repeats them).
+    const toolsets = parseToolsets(c.req.queries('toolsets')?.join(','), c.req.header('x-mcp-toolsets'));
+    const server = createMcpServer(env, ctx, opts.tools, c.get('log'), { budgetMs, toolsets });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streaming });
     await server.connect(transport);
     if (streaming) {

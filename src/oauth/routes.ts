@@ -55,7 +55,7 @@ export function mcpCors(allowed: () => ReadonlySet<string>): MiddlewareHandler<A
   const withCors = cors({
     origin: (origin) => (allowed().has(origin.toLowerCase().replace(/\/$/, '')) ? origin : null),
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Last-Event-ID', 'Mcp-Method', 'Mcp-Name'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Last-Event-ID', 'Mcp-Method', 'Mcp-Name', 'X-MCP-Toolsets'],
     exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
     maxAge: 600,
   });

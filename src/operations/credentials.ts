@@ -14,22 +14,20 @@ const c = crud({ entity: 'credential', permission: 'credential', path: '/api/cre
 export const credentialOperations = [
   c.list({
     title: 'List discovery credentials',
-    description:
-      'List the SNMP and SSH credentials discovery scans can use, sorted by name. Secrets are never returned: has_* flags say which are stored. Filter by type or datacenter_id.',
+    description: 'SNMP and SSH credentials for scans, by name (secrets never returned: has_* flags); filter by type or datacenter_id.',
     input: ListCredentialsInputSchema,
     output: CredentialPageSchema,
     run: listCredentials,
   }),
   c.get({
     title: 'Get a discovery credential',
-    description: 'Get one credential by id, without its secrets (has_* flags only).',
+    description: 'One credential, without secrets.',
     output: CredentialSchema,
     run: getCredential,
   }),
   c.save({
     title: 'Create or update a discovery credential',
-    description:
-      'Create a credential (omit id; name and type required, plus the type\'s secrets: snmp_v2c → snmp_community; snmp_v3 → snmp_v3_user, snmp_v3_auth_key, snmp_v3_priv_key; ssh_password → ssh_username, ssh_password; ssh_key → ssh_username, ssh_private_key) or update one (give id; only the fields sent change, secrets not sent are kept). Secrets are stored encrypted and never returned. Attach the credential to a scan profile (scan_profile_save) to use it.',
+    description: 'Create (name, type and its secrets required: snmp_v2c → snmp_community; snmp_v3 → user, auth and priv keys; ssh_password → username, password; ssh_key → username, private key) or update a credential (secrets not sent are kept). Secrets are stored encrypted, never returned. Use it through a scan profile.',
     input: SaveCredentialInputSchema,
     output: CredentialSchema,
     run: saveCredential,
@@ -37,7 +35,7 @@ export const credentialOperations = [
   }),
   c.remove({
     title: 'Delete a discovery credential',
-    description: 'Delete a credential. A credential that a scan profile still names cannot be deleted (IN_USE): change the profile first.',
+    description: 'Delete a credential; IN_USE while a scan profile names it.',
     output: DeletedSchema,
     run: deleteCredential,
   }),

@@ -16,28 +16,27 @@ const c = crud({ entity: 'datacenter', permission: 'datacenter', path: '/api/dat
 export const datacenterOperations = [
   c.list({
     title: 'List datacenters',
-    description: 'List datacenters (sites), sorted by name. Filter by a substring of the name. Returns a page with items, total and next_cursor.',
+    description: 'Datacenters (sites) by name; filter by name substring.',
     input: ListDatacentersInputSchema,
     output: DatacenterPageSchema,
     run: listDatacenters,
   }),
   c.get({
     title: 'Get a datacenter',
-    description: 'Get one datacenter by id.',
+    description: 'One datacenter.',
     output: DatacenterSchema,
     run: getDatacenter,
   }),
   c.save({
     title: 'Create or update a datacenter',
-    description:
-      'Create a datacenter (omit id; name required) or update one (give id). On update only the fields you send change; omitted fields keep their values.',
+    description: 'Create (name required) or update a datacenter.',
     input: SaveDatacenterInputSchema,
     output: DatacenterSchema,
     run: saveDatacenter,
   }),
   c.remove({
     title: 'Delete a datacenter',
-    description: 'Delete a datacenter. Devices in it are unlinked; a datacenter that networks still use cannot be deleted (IN_USE).',
+    description: 'Delete a datacenter (its devices are unlinked); IN_USE while networks are in it.',
     output: DeletedSchema,
     run: deleteDatacenter,
   }),

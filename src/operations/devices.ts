@@ -33,8 +33,7 @@ export const deviceOperations = [
   defineOperation({
     name: 'device_list',
     title: 'List devices',
-    description:
-      'List devices sorted by name, with their addresses, tags and domains. Filters combine with AND: query (full-text prefix search over names, hostnames, descriptions, make/model, OS, location, tags, domains and IPs), tags (device must carry all), datacenter_id, network_id, pool_id, status, stale/stale_days (active devices not updated for N days, default 7). Returns items, total and next_cursor.',
+    description: 'Devices by name, with addresses, tags and domains. Filters combine: query (word prefixes in names, hostnames, descriptions, IPs, tags …), tags, datacenter_id, network_id, pool_id, status, stale/stale_days.',
     permission: 'device:list',
     annotations: READ,
     input: ListDevicesInputSchema,
@@ -46,7 +45,7 @@ export const deviceOperations = [
   defineOperation({
     name: 'device_status_counts',
     title: 'Count devices by status',
-    description: 'Number of devices in each lifecycle status (planned, active, maintenance, decommissioned), over all devices.',
+    description: 'Number of devices in each lifecycle status.',
     permission: 'device:list',
     annotations: READ,
     input: EmptyInputSchema,
@@ -58,7 +57,7 @@ export const deviceOperations = [
   defineOperation({
     name: 'device_get',
     title: 'Get a device',
-    description: 'Get one device by id, with its addresses (ids, network and pool), tags and domains.',
+    description: 'One device with its addresses (network, pool), tags and domains.',
     permission: 'device:read',
     annotations: READ,
     input: IdInputSchema,
@@ -70,11 +69,7 @@ export const deviceOperations = [
   defineOperation({
     name: 'device_save',
     title: 'Create or update a device',
-    description:
-      'Create a device (omit id; name required) or update one (give id). On update ONLY the fields you send change; omitted fields keep their values. ' +
-      'tags, domains and addresses, when sent, replace their whole list: to keep an address send it back with its id (its other fields then default to the stored ones); addresses left out are deleted and leave their pool. ' +
-      'An address inside a pool is recorded as in use there (409 IP_NOT_AVAILABLE when something else already uses it); network_id and pool_id are derived from the IP when omitted. ' +
-      'Changing status records status_changed_at/by.',
+    description: 'Create (name required) or update a device. tags, domains and addresses replace the whole list when sent: send an address back with its id to keep it; left-out addresses are deleted. An address is linked to the network and pool holding its IP and claimed there (IP_NOT_AVAILABLE when taken).',
     permission: ['device:create', 'device:update'],
     annotations: { readOnly: false, destructive: false, idempotent: false },
     input: SaveDeviceInputSchema,
@@ -89,7 +84,7 @@ export const deviceOperations = [
   defineOperation({
     name: 'device_delete',
     title: 'Delete a device',
-    description: 'Delete a device with its addresses (their pool addresses become free), tags, domains and relationships.',
+    description: 'Delete a device with its addresses (freed in their pools), tags, domains and relationships.',
     permission: 'device:delete',
     annotations: { readOnly: false, destructive: true, idempotent: true },
     input: IdInputSchema,
@@ -101,7 +96,7 @@ export const deviceOperations = [
   defineOperation({
     name: 'datacenter_devices',
     title: 'List the devices of a datacenter',
-    description: 'Devices in one datacenter, sorted by name (404 when the datacenter does not exist). Returns items, total and next_cursor.',
+    description: 'Devices in one datacenter, by name.',
     permission: 'device:list',
     annotations: READ,
     input: DevicesOfInputSchema,
@@ -113,7 +108,7 @@ export const deviceOperations = [
   defineOperation({
     name: 'network_devices',
     title: 'List the devices of a network',
-    description: 'Devices with at least one address in the network, sorted by name (404 when the network does not exist). Returns items, total and next_cursor.',
+    description: 'Devices with an address in the network, by name.',
     permission: 'device:list',
     annotations: READ,
     input: DevicesOfInputSchema,

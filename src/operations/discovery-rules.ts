@@ -11,21 +11,20 @@ const c = crud({ entity: 'discovery_rule', permission: 'discovery', path: '/api/
 export const discoveryRuleOperations = [
   c.list({
     title: 'List discovery rules',
-    description: 'List discovery rules (one per network: scan it every interval_hours), newest first. Filter by network_id.',
+    description: 'Discovery rules (one per network, scanned every interval_hours), newest first; filter by network_id.',
     input: ListDiscoveryRulesInputSchema,
     output: DiscoveryRulePageSchema,
     run: listDiscoveryRules,
   }),
   c.get({
     title: 'Get a discovery rule',
-    description: 'Get one discovery rule by id, with last_run_at and next_run_at.',
+    description: 'One discovery rule with last_run_at and next_run_at.',
     output: DiscoveryRuleSchema,
     run: getDiscoveryRule,
   }),
   c.save({
     title: 'Create or update a discovery rule',
-    description:
-      'Create a discovery rule (omit id; network_id required — a network that already has a rule gets it updated) or update one (give id; only the fields sent change). The server scans the network every interval_hours (default 24) with profile_id, or scan_type when no profile is set, skipping exclude_ips.',
+    description: 'Create (network_id required; a network with a rule gets it updated) or update a discovery rule: scan every interval_hours (default 24) with profile_id or scan_type, skipping exclude_ips.',
     input: SaveDiscoveryRuleInputSchema,
     output: DiscoveryRuleSchema,
     run: saveDiscoveryRule,

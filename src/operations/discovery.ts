@@ -32,13 +32,10 @@ export const discoveryOperations = [
   defineOperation({
     name: 'discovery_scan',
     title: 'Scan a network',
-    description:
-      'Start a discovery scan of one network (TCP connect probes of every address of its subnet, at most a /16; a host is up when a port accepts or refuses). ' +
-      'Choose scan_type (quick, full, deep), explicit ports, or a profile_id (its ports, SNMP/SSH credentials and limits); exclude skips addresses. ' +
-      'Returns the pending scan at once, or with wait=true waits up to max_wait_seconds (≤120) and returns the final scan — progress notifications are sent when the request carries a progress token. ' +
-      'Found hosts appear in discovery_list; poll discovery_scan_get for a scan that is still running.',
+    description: 'Scan a network (at most a /16) with TCP connect probes: scan_type (quick, full, deep), explicit ports, or a profile_id (ports, SNMP/SSH credentials, limits); exclude skips addresses. Returns the pending scan, or with wait=true the final one (progress is notified when a progress token is given). Found hosts appear in discovery_list.',
     permission: 'discovery:create',
-    annotations: { readOnly: false, destructive: false, idempotent: false },
+    // It probes hosts on the network: it reaches outside rackd.
+    annotations: { readOnly: false, destructive: false, idempotent: false, openWorld: true },
     input: StartScanInputSchema,
     output: DiscoveryScanSchema,
     run: startScan,
@@ -48,7 +45,7 @@ export const discoveryOperations = [
   defineOperation({
     name: 'discovery_scan_list',
     title: 'List discovery scans',
-    description: 'List discovery scans, newest first, with their status, counts and progress. Filter by network_id or status.',
+    description: 'Discovery scans, newest first, with status, counts and progress; filter by network_id or status.',
     permission: 'discovery:list',
     annotations: READ,
     input: ListScansInputSchema,
@@ -60,7 +57,7 @@ export const discoveryOperations = [
   defineOperation({
     name: 'discovery_scan_get',
     title: 'Get a discovery scan',
-    description: 'Get one scan: status (pending, running, completed, failed, cancelled), scanned/found counts, progress_percent and any error.',
+    description: 'One scan: status, scanned/found counts, progress_percent, error.',
     permission: 'discovery:read',
     annotations: READ,
     input: IdInputSchema,
@@ -72,7 +69,7 @@ export const discoveryOperations = [
   defineOperation({
     name: 'discovery_scan_cancel',
     title: 'Cancel a discovery scan',
-    description: 'Stop a pending or running scan now; hosts found so far are kept and the scan ends as cancelled with its partial counts.',
+    description: 'Stop a pending or running scan; hosts found so far are kept.',
     permission: 'discovery:delete',
     annotations: { readOnly: false, destructive: true, idempotent: false },
     input: IdInputSchema,
@@ -84,7 +81,7 @@ export const discoveryOperations = [
   defineOperation({
     name: 'discovery_scan_delete',
     title: 'Delete a discovery scan',
-    description: 'Delete a scan record (a running scan is cancelled first). The hosts it found stay in discovery_list.',
+    description: 'Delete a scan record (cancelling it if running); its hosts stay.',
     permission: 'discovery:delete',
     annotations: { readOnly: false, destructive: true, idempotent: true },
     input: IdInputSchema,
@@ -96,10 +93,7 @@ export const discoveryOperations = [
   defineOperation({
     name: 'discovery_list',
     title: 'List discovered hosts',
-    description:
-      'List hosts found by discovery (one per network and IP) with MAC, vendor, host name, open ports, services, OS and device-type guesses. ' +
-      'Filter by network_id; promoted=false lists hosts not yet in the inventory. To keep pages small, facts.snmp carries ' +
-      'interface_count and arp_count instead of the interface and ARP tables; discovery_get returns them.',
+    description: 'Discovered hosts (one per network and IP) with MAC, vendor, host name, ports, services, OS and type guesses; filter by network_id, promoted. SNMP interface and ARP tables are counted here, returned by discovery_get.',
     permission: 'discovery:list',
     annotations: READ,
     input: ListDiscoveredInputSchema,
@@ -111,7 +105,7 @@ export const discoveryOperations = [
   defineOperation({
     name: 'discovery_get',
     title: 'Get a discovered host',
-    description: 'Get one discovered host with everything discovery learned about it (facts include the reasons behind the OS and device-type guesses).',
+    description: 'One discovered host with everything learned about it.',
     permission: 'discovery:read',
     annotations: READ,
     input: IdInputSchema,
@@ -123,7 +117,7 @@ export const discoveryOperations = [
   defineOperation({
     name: 'discovery_delete',
     title: 'Delete a discovered host',
-    description: 'Delete one discovered host record. A device promoted from it stays in the inventory.',
+    description: 'Delete a discovered host record (a device promoted from it stays).',
     permission: 'discovery:delete',
     annotations: { readOnly: false, destructive: true, idempotent: true },
     input: IdInputSchema,
@@ -135,7 +129,7 @@ export const discoveryOperations = [
   defineOperation({
     name: 'discovery_delete_network',
     title: 'Delete the discovered hosts of a network',
-    description: 'Delete every discovered host record of one network. Devices promoted from them stay in the inventory.',
+    description: 'Delete every discovered host record of a network (promoted devices stay).',
     permission: 'discovery:delete',
     annotations: { readOnly: false, destructive: true, idempotent: true },
     input: NetworkIdInputSchema,
@@ -147,9 +141,7 @@ export const discoveryOperations = [
   defineOperation({
     name: 'discovery_promote',
     title: 'Promote a discovered host to a device',
-    description:
-      'Create an inventory device from a discovered host: name is required; host name, make/model (MAC vendor), OS and a description default to what discovery saw. ' +
-      'The address is linked to the network and claimed in the pool holding it. Needs device:create as well. A host already promoted is refused (ALREADY_EXISTS).',
+    description: 'Create a device from a discovered host (name required; host name, make/model, OS, description default to what was seen); its address is linked and claimed in its pool. Needs device:create too. ALREADY_EXISTS when promoted before.',
     permission: 'discovery:create',
     annotations: { readOnly: false, destructive: false, idempotent: false },
     input: PromoteInputSchema,
@@ -161,9 +153,7 @@ export const discoveryOperations = [
   defineOperation({
     name: 'discovery_diff',
     title: 'Compare discovery with the inventory',
-    description:
-      'Report drift for one network, changing nothing: hosts discovery saw that no device has an address for, inventory addresses in the subnet not seen for stale_days days (or never), ' +
-      'and MAC changes or host names that differ from the matching device. Use it to propose fixes (promote, update, retire) for a person to approve.',
+    description: 'Drift of a network, changing nothing: hosts seen that no device has, inventory addresses not seen for stale_days, MAC or host-name mismatches. For proposing fixes to a person.',
     permission: 'discovery:read',
     annotations: READ,
     input: DiffInputSchema,

@@ -24,8 +24,7 @@ export const relationshipOperations = [
   defineOperation({
     name: 'device_add_relationship',
     title: 'Link two devices',
-    description:
-      'Create a relationship parent → child of type contains, connected_to or depends_on. Both devices must exist and differ. Adding one that already exists updates its notes.',
+    description: 'Link parent → child (contains, connected_to, depends_on); an existing link gets its notes updated.',
     permission: 'relationship:create',
     annotations: { readOnly: false, destructive: false, idempotent: true },
     input: AddRelationshipInputSchema,
@@ -37,7 +36,7 @@ export const relationshipOperations = [
   defineOperation({
     name: 'device_get_relationships',
     title: 'List the relationships of a device',
-    description: 'Relationships in which the device is the parent or the child, optionally of one type. Returns items, total and next_cursor.',
+    description: 'Relationships where the device is parent or child.',
     permission: 'relationship:read',
     annotations: READ,
     input: DeviceRelationshipsInputSchema,
@@ -49,7 +48,7 @@ export const relationshipOperations = [
   defineOperation({
     name: 'device_related',
     title: 'List related devices',
-    description: 'The devices at the other end of the device\'s relationships (either direction), optionally through one type, sorted by name.',
+    description: 'Devices at the other end of the device\'s relationships (either direction).',
     permission: 'relationship:read',
     annotations: READ,
     input: RelatedDevicesInputSchema,
@@ -61,7 +60,7 @@ export const relationshipOperations = [
   defineOperation({
     name: 'relationship_list',
     title: 'List relationships',
-    description: 'All device relationships, optionally of one type or touching one device. Returns items, total and next_cursor.',
+    description: 'All device relationships, optionally of one type or device.',
     permission: 'relationship:list',
     annotations: READ,
     input: ListRelationshipsInputSchema,
@@ -73,7 +72,7 @@ export const relationshipOperations = [
   defineOperation({
     name: 'relationship_update',
     title: 'Change the notes of a relationship',
-    description: 'Set the notes of an existing relationship (NOT_FOUND when it does not exist).',
+    description: 'Set the notes of an existing relationship.',
     permission: 'relationship:update',
     annotations: { readOnly: false, destructive: false, idempotent: true },
     input: UpdateRelationshipInputSchema,
@@ -85,7 +84,7 @@ export const relationshipOperations = [
   defineOperation({
     name: 'relationship_delete',
     title: 'Delete a relationship',
-    description: 'Delete a relationship. Idempotent: deleting one that does not exist succeeds (existed=false).',
+    description: 'Delete a relationship (existed=false when there was none).',
     permission: 'relationship:delete',
     annotations: { readOnly: false, destructive: true, idempotent: true },
     input: RelationshipKeyInputSchema,

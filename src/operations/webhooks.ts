@@ -28,6 +28,8 @@ import { defineOperation } from './types.ts';
 
 const RW = { readOnly: false, destructive: false, idempotent: false };
 const RO = { readOnly: true, destructive: false, idempotent: true };
+/** Posts to the webhook's receiver: reaches outside rackd. */
+const SENDS = { ...RW, openWorld: true };
 
 const c = crud({ entity: 'webhook', permission: 'webhooks', path: '/api/webhooks', toolset: 'webhooks' });
 
@@ -35,7 +37,7 @@ export const webhookOperations = [
   defineOperation({
     name: 'webhook_event_types',
     title: 'Webhook event types',
-    description: 'Every event type a webhook can subscribe to, with label and description ("*" in events subscribes to all). Any authenticated caller.',
+    description: 'Every event type a webhook can subscribe to ("*" subscribes to all).',
     permission: 'authenticated',
     annotations: RO,
     input: EmptyInputSchema,
@@ -46,31 +48,28 @@ export const webhookOperations = [
   }),
   c.list({
     title: 'List webhooks',
-    description: 'List webhook subscriptions sorted by name, optionally only active or inactive ones. Secrets are never returned (has_secret only).',
+    description: 'Webhook subscriptions by name, optionally only active or inactive ones (never secrets).',
     input: ListWebhooksInputSchema,
     output: WebhookPageSchema,
     run: listWebhooks,
   }),
   c.get({
     title: 'Get a webhook',
-    description: 'Get one webhook subscription by id (never its secret).',
+    description: 'One webhook (never its secret).',
     input: WebhookIdInputSchema,
     output: WebhookSchema,
     run: getWebhook,
   }),
   c.save({
     title: 'Create or update a webhook',
-    description:
-      'Create a webhook (omit id; name, url and events required) or update one (give id; only the fields you send change). ' +
-      'Every matching event is POSTed as JSON to url, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature). ' +
-      'Omit secret on create to get a generated one in the answer, shown only that once. URLs pointing at loopback, link-local, private, multicast or unspecified addresses are refused.',
+    description: 'Create (name, url, events required) or update a webhook. Matching events are POSTed as JSON to url, signed per Standard Webhooks. Without secret on create one is generated and shown once. Loopback, link-local, private and multicast targets are refused.',
     input: SaveWebhookInputSchema,
     output: SavedWebhookSchema,
     run: saveWebhook,
   }),
   c.remove({
     title: 'Delete a webhook',
-    description: 'Delete a webhook subscription with its delivery log; queued deliveries are dropped.',
+    description: 'Delete a webhook with its delivery log.',
     input: WebhookIdInputSchema,
     output: WebhookDeletedSchema,
     run: deleteWebhook,
@@ -78,10 +77,9 @@ export const webhookOperations = [
   defineOperation({
     name: 'webhook_ping',
     title: 'Ping a webhook',
-    description:
-      'Send a signed webhook.ping event to the webhook now (also when inactive) and return the result: message plus the recorded delivery with its attempt (status code, duration, error). Not retried.',
+    description: 'Send a signed webhook.ping now (also when inactive), not retried; returns the message and the recorded delivery.',
     permission: 'webhooks:update',
-    annotations: RW,
+    annotations: SENDS,
     input: WebhookIdInputSchema,
     output: PingResultSchema,
     run: pingWebhook,
@@ -91,8 +89,7 @@ export const webhookOperations = [
   defineOperation({
     name: 'webhook_deliveries',
     title: 'List deliveries of a webhook',
-    description:
-      'The delivery log of one webhook, newest first: each event sent to it with its status (pending, delivering, retrying, success, failed, abandoned) and every attempt (status code, duration, error). Filter by status or event_type.',
+    description: 'Deliveries of a webhook, newest first, with status and every attempt; filter by status or event_type.',
     permission: 'webhooks:read',
     annotations: RO,
     input: ListDeliveriesInputSchema,
@@ -104,7 +101,7 @@ export const webhookOperations = [
   defineOperation({
     name: 'webhook_delivery_get',
     title: 'Get a webhook delivery',
-    description: 'One delivery of a webhook by id, with its attempts.',
+    description: 'One delivery with its attempts.',
     permission: 'webhooks:read',
     annotations: RO,
     input: DeliveryGetInputSchema,
@@ -116,10 +113,9 @@ export const webhookOperations = [
   defineOperation({
     name: 'webhook_redeliver',
     title: 'Redeliver a webhook delivery',
-    description:
-      'Queue a delivery (typically failed or abandoned) again with a fresh attempt count; the worker sends it within a second and retries as usual. The same event id is sent. Its earlier attempts stay in the log.',
+    description: 'Queue a delivery again (same event id, fresh attempt count); earlier attempts stay in the log.',
     permission: 'webhooks:update',
-    annotations: RW,
+    annotations: SENDS,
     input: RedeliverInputSchema,
     output: DeliverySchema,
     run: redeliverWebhookDelivery,
