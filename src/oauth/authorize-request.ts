@@ -115,10 +115,16 @@ export async function checkAuthorizationRequest(server: OAuthServer, params: Par
     return fail('invalid_target', `resource must be ${urls.resource}`);
   }
   const registered = client.scope ? client.scope.split(' ') : undefined;
+  // The scope a self-registered (DCR) or metadata-document client declared is what it asked for
+  // once, not a ceiling: anyone can register anything, so it bounds nothing, and a client must be
+  // able to step up to the scope a 403 challenge names. What a token may do is bounded by the
+  // user's consent and roles. Only an agent a user registered through /api/oauth/clients carries
+  // a scope its owner chose as its limit.
+  const ceiling = client.kind === 'api' ? registered : undefined;
   let scopes: string[];
   if (params.has('scope')) {
     const { known } = parseScope(params.get('scope'));
-    scopes = limitScopes(known, registered);
+    scopes = limitScopes(known, ceiling);
     if (scopes.length === 0) return fail('invalid_scope', 'None of the requested scopes is known to rackd or allowed for this client');
   } else {
     scopes = registered ?? [SCOPE_READ];
