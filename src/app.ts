@@ -38,6 +38,20 @@ export function ownOrigins(issuerUrl: string, port: number): Set<string> {
   return origins;
 }
 
+/**
+ * Host values /mcp answers to (DNS-rebinding defence): the loopback names of its port, the
+ * listen address when it is a specific one, the hosts of MCP_OAUTH_ISSUER_URL and
+ * MCP_ALLOWED_ORIGINS, and MCP_ALLOWED_HOSTS. An entry without a port matches any port.
+ */
+export function ownHosts(config: AppDeps['env']['config'], port: number): Set<string> {
+  const hosts = new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
+  const listen = config.listen.host;
+  if (listen && listen !== '0.0.0.0' && listen !== '::') hosts.add(`${listen.includes(':') ? `[${listen}]` : listen}:${port}`.toLowerCase());
+  for (const origin of [config.mcp.issuerUrl, ...config.mcp.allowedOrigins]) if (origin) hosts.add(new URL(origin).host);
+  for (const h of config.mcp.allowedHosts) hosts.add(h);
+  return hosts;
+}
+
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { env } = deps;
   const { config } = env;
@@ -57,6 +71,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   let origins: Set<string> | undefined;
   const allowedOrigins = () => (origins ??= new Set([...ownOrigins(config.mcp.issuerUrl, deps.listening.port), ...config.mcp.allowedOrigins]));
+  let hosts: Set<string> | undefined;
+  const allowedHosts = () => (hosts ??= ownHosts(config, deps.listening.port));
   const oauth = config.oauth.enabled ? createOAuthServer(env, deps.listening, () => ownOrigins(config.mcp.issuerUrl, deps.listening.port)) : undefined;
   const bearerVerifiers = oauth ? [accessTokenVerifier(oauth)] : [];
   if (oauth) app.route('/', oauthRoutes(oauth));
@@ -74,6 +90,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     mcpRoutes(env, {
       tools,
       allowedOrigins,
+      allowedHosts,
       bearerVerifiers,
       challenge: oauth ? mcpChallenge(oauth) : (error) => (error ? `Bearer realm="rackd", error="${error}"` : 'Bearer realm="rackd"'),
     }),
