@@ -10,8 +10,18 @@ export const LimitSchema = z.coerce
   .min(1)
   .max(1000)
   .default(100)
-  .describe('Maximum number of items to return (1–1000)');
-export const OffsetSchema = z.coerce.number().int().min(0).default(0).describe('Number of items to skip');
+  .describe('Page size');
+export const OffsetSchema = z.coerce.number().int().min(0).default(0).describe('Items to skip');
+
+/** The output of an operation whose REST route answers 204 (no tool has it). */
+export const NoOutputSchema = z.void();
+
+/** The input of an operation that takes no arguments. */
+export const EmptyInputSchema = z.object({}).strict();
+
+/** The input of every operation that names one record by id. */
+export const IdInputSchema = z.object({ id: IdSchema.describe('Identifier') }).strict();
+export const DeletedSchema = z.object({ status: z.literal('deleted'), id: IdSchema.describe('What was deleted') });
 
 export const ErrorEnvelopeSchema = z
   .object({

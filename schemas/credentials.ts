@@ -40,19 +40,19 @@ const Secret = (what: string, min = 1) => z.string().min(min, min > 1 ? `must be
 
 export const SaveCredentialInputSchema = z
   .object({
-    id: IdSchema.optional().describe('Omit to create; give to update. On update only the fields sent change; secrets not sent are kept'),
+    id: IdSchema.optional().describe('Give to update (secrets not sent are kept); omit to create'),
     name: z.string().trim().min(1, 'is required').max(255).optional().describe('Unique name (required on create)'),
-    type: CredentialTypeSchema.optional().describe('Credential type (required on create). Changing it on update requires the new type\'s secrets'),
+    type: CredentialTypeSchema.optional().describe('Credential type (required on create; a change needs the new type\'s secrets)'),
     snmp_community: Secret('snmp_v2c: the community string (write-only)').optional(),
     snmp_v3_user: z.string().min(1).max(255).optional().describe('snmp_v3: the USM user name (write-only)'),
     snmp_v3_auth_key: Secret('snmp_v3: the authentication passphrase, at least 8 characters (write-only)', 8).optional(),
     snmp_v3_priv_key: Secret('snmp_v3: the privacy passphrase, at least 8 characters (write-only)', 8).optional(),
     snmp_v3_auth_protocol: z.enum(SNMP_AUTH_PROTOCOLS).optional().describe('snmp_v3: authentication protocol (default sha)'),
     snmp_v3_priv_protocol: z.enum(SNMP_PRIV_PROTOCOLS).optional().describe('snmp_v3: privacy protocol (default aes)'),
-    ssh_username: z.string().trim().min(1).max(255).optional().describe('ssh_password / ssh_key: the login name (required for those types)'),
+    ssh_username: z.string().trim().min(1).max(255).optional().describe('ssh_password / ssh_key: login name'),
     ssh_password: Secret('ssh_password: the password (write-only)').optional(),
     ssh_private_key: Secret('ssh_key: an unencrypted private key in OpenSSH or PEM format (write-only)').optional(),
-    datacenter_id: IdSchema.nullable().optional().describe('Datacenter id (must exist); null clears it'),
+    datacenter_id: IdSchema.nullable().optional().describe('Datacenter; null clears it'),
     description: z.string().max(4096).optional().describe('Description'),
   })
   .strict();

@@ -20,7 +20,7 @@ const Description = z.string().max(4096).describe('Description');
 
 export const SaveDatacenterInputSchema = z
   .object({
-    id: IdSchema.optional().describe('Omit to create; give to update (only the fields sent change)'),
+    id: IdSchema.optional().describe('Give to update; omit to create'),
     name: Name.optional(),
     location: Location.optional(),
     description: Description.optional(),
@@ -32,5 +32,3 @@ export const ListDatacentersInputSchema = z
   .strict();
 export const DatacenterPageSchema = pageOutput(DatacenterSchema);
 
-export const IdInputSchema = z.object({ id: IdSchema.describe('Identifier') }).strict();
-export const DeletedSchema = z.object({ status: z.literal('deleted'), id: IdSchema });

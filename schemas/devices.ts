@@ -61,33 +61,33 @@ export const IpInput = z
   .min(1, 'is required')
   .max(64)
   .refine((s) => isIP(s) !== 0 && !s.includes('%'), 'must be a valid IPv4 or IPv6 address')
-  .describe('IPv4 or IPv6 address, e.g. 10.0.0.5 or 2001:db8::5');
+  .describe('IPv4 or IPv6 address');
 
-export const TagInput = z.string().trim().min(1, 'must not be blank').max(128).describe('Tag (1–128 characters)');
+export const TagInput = z.string().trim().min(1, 'must not be blank').max(128).describe('Tag');
 const Hostname = z
   .string()
   .trim()
   .max(253)
   .regex(new RegExp(`^$|${HOSTNAME_PATTERN.source}`), 'must be an RFC 1123 host name (letters, digits, hyphens; dot-separated labels of ≤63)')
-  .describe('Host name (RFC 1123, ≤253 characters); empty string clears it');
+  .describe('Host name (RFC 1123); empty clears it');
 const Domain = z
   .string()
   .trim()
   .min(1, 'must not be blank')
   .max(253)
   .regex(HOSTNAME_PATTERN, 'must be a DNS name (dot-separated labels of letters, digits and hyphens)')
-  .describe('DNS domain, e.g. web01.example.com');
+  .describe('DNS domain');
 const Text255 = (what: string) => z.string().trim().max(255).describe(what);
 
 export const AddressInputSchema = z
   .object({
-    id: IdSchema.optional().describe('Id of an existing address of this device to keep (fields not sent keep their values); omit for a new address'),
+    id: IdSchema.optional().describe('Id of an existing address to keep; omit for a new one'),
     ip: IpInput,
-    type: z.string().trim().min(1).max(64).optional().describe('Address type; defaults to ipv4 or ipv6 from the address'),
-    port: z.number().int().min(1).max(65535).nullable().optional().describe('Service port 1–65535; null clears it'),
-    label: z.string().trim().max(128).optional().describe('Label, ≤128 characters'),
-    network_id: IdSchema.nullable().optional().describe('Network (must exist). Omitted: the most specific network containing the address'),
-    pool_id: IdSchema.nullable().optional().describe('Pool (must exist and contain the address). Omitted: the pool containing the address, if any'),
+    type: z.string().trim().min(1).max(64).optional().describe('Type; default ipv4 or ipv6'),
+    port: z.number().int().min(1).max(65535).nullable().optional().describe('Service port; null clears it'),
+    label: z.string().trim().max(128).optional().describe('Label, e.g. mgmt'),
+    network_id: IdSchema.nullable().optional().describe('Network; default: the most specific one holding the IP'),
+    pool_id: IdSchema.nullable().optional().describe('Pool; default: the one holding the IP'),
     switch_port: z.string().trim().max(255).optional().describe('Switch port'),
   })
   .strict()
@@ -97,52 +97,52 @@ export type AddressInput = z.infer<typeof AddressInputSchema>;
 const deviceFields = {
   name: z.string().trim().min(1, 'is required').max(255).optional().describe('Device name (required on create)'),
   hostname: Hostname.optional(),
-  description: z.string().max(4096).optional().describe('Description (≤4096 characters)'),
+  description: z.string().max(4096).optional().describe('Description'),
   make_model: Text255('Make and model').optional(),
   os: Text255('Operating system').optional(),
-  username: Text255('Login user name used to manage the device').optional(),
+  username: Text255('Login user name for managing it').optional(),
   location: Text255('Free-text location, e.g. rack and unit').optional(),
-  datacenter_id: IdSchema.nullable().optional().describe('Datacenter id (must exist); null clears it'),
-  status: DeviceStatusSchema.optional().describe('Lifecycle status (default active on create); a change records status_changed_at/by'),
+  datacenter_id: IdSchema.nullable().optional().describe('Datacenter; null clears it'),
+  status: DeviceStatusSchema.optional().describe('Lifecycle status (default active)'),
   decommission_date: z
     .string()
     .regex(RFC3339, 'must be an RFC 3339 timestamp, e.g. 2026-01-31T00:00:00Z')
     .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a valid date')
     .nullable()
     .optional()
-    .describe('Decommission date, RFC 3339; null clears it'),
-  tags: z.array(TagInput).max(256).optional().describe('Tags; when sent, replaces the whole list (duplicates are merged)'),
-  domains: z.array(Domain).max(256).optional().describe('DNS domains; when sent, replaces the whole list (duplicates are merged)'),
+    .describe('Decommission date (RFC 3339); null clears it'),
+  tags: z.array(TagInput).max(256).optional().describe('Tags; replace the whole list'),
+  domains: z.array(Domain).max(256).optional().describe('DNS domains; replace the whole list'),
   addresses: z
     .array(AddressInputSchema)
     .max(256)
     .optional()
-    .describe('Addresses; when sent, replaces the list: entries carrying an existing id keep it, new entries get new ids, addresses left out are deleted'),
+    .describe('Addresses; replace the whole list'),
 };
 
 export const SaveDeviceInputSchema = z
-  .object({ id: IdSchema.optional().describe('Omit to create; give to update (only the fields sent change)'), ...deviceFields })
+  .object({ id: IdSchema.optional().describe('Give to update; omit to create'), ...deviceFields })
   .strict();
 export type SaveDeviceInput = z.infer<typeof SaveDeviceInputSchema>;
 
 export const StaleFlag = z
   .union([z.boolean(), z.enum(['true', 'false'])])
-  .describe('true: only stale devices (status active and not updated for stale_days days)');
+  .describe('true: only active devices unchanged for stale_days');
 
 export const DEVICE_SORTS = ['name', 'hostname', 'status', 'created_at', 'updated_at'] as const;
 export const DeviceSortSchema = z.enum([...DEVICE_SORTS, ...DEVICE_SORTS.map((s) => `-${s}` as const)]);
 
 export const ListDevicesInputSchema = z
   .object({
-    query: z.string().trim().min(1).max(256).optional().describe('Full-text search (prefix match) over name, hostname, description, make/model, OS, location, tags, domains and addresses'),
-    tags: z.array(TagInput).max(32).optional().describe('Only devices carrying every one of these tags'),
+    query: z.string().trim().min(1).max(256).optional().describe('Words to match (prefixes) in names, hostnames, descriptions, IPs, tags …'),
+    tags: z.array(TagInput).max(32).optional().describe('Only devices with all these tags'),
     datacenter_id: IdSchema.optional().describe('Only devices in this datacenter'),
     network_id: IdSchema.optional().describe('Only devices with an address in this network'),
     pool_id: IdSchema.optional().describe('Only devices with an address in this pool'),
     status: DeviceStatusSchema.optional().describe('Only devices with this status'),
     stale: StaleFlag.optional(),
-    stale_days: z.coerce.number().int().min(1).max(3650).optional().describe('Days without an update after which an active device is stale (default 7); giving it implies stale=true'),
-    sort: DeviceSortSchema.optional().describe('Order of the list: name (default), hostname, status, created_at or updated_at; a leading "-" sorts descending (e.g. -updated_at)'),
+    stale_days: z.coerce.number().int().min(1).max(3650).optional().describe('Stale after this many days unchanged (default 7); implies stale'),
+    sort: DeviceSortSchema.optional().describe('Order: name (default), hostname, status, created_at or updated_at; a leading "-" sorts descending'),
     ...PageInputShape,
   })
   .strict();
@@ -159,7 +159,6 @@ export const DeviceStatusCountsSchema = z
     decommissioned: z.number().int(),
   })
   .describe('Number of devices in each status (all four keys always present)');
-export const EmptyInputSchema = z.object({}).strict();
 
 // Bulk (REST only, all-or-nothing in one transaction).
 export const BULK_MAX = 100;

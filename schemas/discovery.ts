@@ -85,17 +85,17 @@ const ExcludeEntry = z
 
 export const StartScanInputSchema = z
   .object({
-    network_id: IdSchema.describe('Network to scan: every address of its subnet (at most a /16 or 65,534 hosts)'),
+    network_id: IdSchema.describe('Network to scan, every address (at most a /16)'),
     scan_type: z
       .enum(['quick', 'full', 'deep', 'custom'])
       .optional()
-      .describe('quick (22, 80, 443, 3389; the default), full (16 common ports), deep (top 100), custom (needs ports). Not with profile_id'),
-    profile_id: IdSchema.optional().describe('Scan profile: its ports, SNMP/SSH switches and credentials, timeout and worker limit'),
-    ports: z.array(Port).min(1).max(1024).optional().describe('Explicit TCP ports (makes the scan custom). Not with profile_id'),
+      .describe('quick (22, 80, 443, 3389; default), full (16 ports), deep (top 100), custom (with ports). Not with profile_id'),
+    profile_id: IdSchema.optional().describe('Scan profile (ports, SNMP/SSH credentials, limits)'),
+    ports: z.array(Port).min(1).max(1024).optional().describe('Explicit TCP ports (a custom scan). Not with profile_id'),
     exclude: z.array(ExcludeEntry).max(1024).optional().describe('Addresses or CIDRs inside the subnet not to probe'),
-    reverse_dns: z.boolean().optional().describe('Look up PTR names of found hosts (default true; false is like nmap -n)'),
-    wait: z.boolean().optional().describe('MCP only: wait for the scan to end (at most max_wait_seconds) and return the final scan'),
-    max_wait_seconds: z.number().int().min(1).max(120).optional().describe('With wait: give up waiting after this many seconds (1–120, default 60); the scan keeps running'),
+    reverse_dns: z.boolean().optional().describe('Look up PTR names of found hosts (default true)'),
+    wait: z.boolean().optional().describe('Wait for the scan to end and return it (MCP only)'),
+    max_wait_seconds: z.number().int().min(1).max(120).optional().describe('With wait: stop waiting after this many seconds (default 60); the scan goes on'),
   })
   .strict();
 export type StartScanInput = z.infer<typeof StartScanInputSchema>;
@@ -112,15 +112,13 @@ export const ScanPageSchema = pageOutput(DiscoveryScanSchema);
 export const ListDiscoveredInputSchema = z
   .object({
     network_id: IdSchema.optional().describe('Only hosts found in this network'),
-    promoted: z.enum(['true', 'false']).optional().describe('true: only promoted hosts; false: only hosts not yet in the inventory'),
+    promoted: z.enum(['true', 'false']).optional().describe('true: only promoted hosts; false: only the others'),
     ...PageInputShape,
   })
   .strict();
 export const DiscoveredPageSchema = pageOutput(DiscoveredDeviceSchema);
 
-export const IdInputSchema = z.object({ id: IdSchema.describe('Identifier') }).strict();
 export const NetworkIdInputSchema = z.object({ network_id: IdSchema.describe('Network whose discovered hosts are deleted') }).strict();
-export const DeletedSchema = z.object({ status: z.literal('deleted'), id: IdSchema.describe('What was deleted') });
 export const DeletedCountSchema = z.object({
   status: z.literal('deleted'),
   network_id: IdSchema.describe('Network'),
@@ -132,10 +130,10 @@ export const PromoteInputSchema = z
   .object({
     discovered_id: IdSchema.describe('Discovered host to turn into an inventory device'),
     name: z.string().trim().min(1, 'is required').max(255).describe('Name of the new device (required)'),
-    hostname: deviceFields.hostname.describe('Host name; default: the discovered one when it is a valid RFC 1123 name'),
+    hostname: deviceFields.hostname.describe('Host name; default: the discovered one'),
     make_model: deviceFields.make_model.describe('Make and model; default: the MAC vendor'),
     os: deviceFields.os.describe('Operating system; default: the OS guess'),
-    description: deviceFields.description.describe('Description; default: a summary of MAC, vendor, OS, ports and services'),
+    description: deviceFields.description.describe('Description; default: a summary of what was seen'),
     datacenter_id: deviceFields.datacenter_id,
     status: deviceFields.status,
     tags: deviceFields.tags,
@@ -145,7 +143,7 @@ export const PromoteInputSchema = z
 export const DiffInputSchema = z
   .object({
     network_id: IdSchema.describe('Network to compare'),
-    stale_days: z.coerce.number().int().min(1).max(3650).default(7).describe('Inventory addresses not seen by discovery for this many days are reported (default 7)'),
+    stale_days: z.coerce.number().int().min(1).max(3650).default(7).describe('Report inventory addresses unseen for this many days (default 7)'),
     limit: z.coerce.number().int().min(1).max(10_000).default(1000).describe('Maximum entries in each list (default 1000)'),
   })
   .strict();

@@ -25,18 +25,18 @@ const Subnet = z
   .min(1, 'is required')
   .max(64)
   .describe(
-    'CIDR, IPv4 or IPv6, e.g. 10.0.0.0/24. Host bits are cleared: 10.0.0.5/24 is stored and returned as 10.0.0.0/24. The prefix length is required.',
+    'CIDR with prefix length, e.g. 10.0.0.0/24 (host bits cleared)',
   );
 const VlanId = z.coerce.number().int().min(1).max(4094);
 const Description = z.string().max(4096).describe('Description');
 
 export const SaveNetworkInputSchema = z
   .object({
-    id: IdSchema.optional().describe('Omit to create; give to update (only the fields sent change)'),
+    id: IdSchema.optional().describe('Give to update; omit to create'),
     name: Name.optional(),
     subnet: Subnet.optional(),
-    vlan_id: VlanId.nullable().optional().describe('802.1Q VLAN id 1–4094; null clears it'),
-    datacenter_id: IdSchema.nullable().optional().describe('Datacenter id (must exist); null clears it'),
+    vlan_id: VlanId.nullable().optional().describe('VLAN id; null clears it'),
+    datacenter_id: IdSchema.nullable().optional().describe('Datacenter; null clears it'),
     description: Description.optional(),
   })
   .strict();

@@ -2,6 +2,7 @@
 // (/mcp-oauth/*) follow their RFCs instead and are not described here.
 import { z } from 'zod';
 import { IdSchema, LimitSchema, OffsetSchema, TimestampSchema } from './common.ts';
+import { listOutput } from './paging.ts';
 
 export const OAuthClientSchema = z.object({
   id: IdSchema.describe('Identifier used in /api/oauth/clients/{id}'),
@@ -19,6 +20,7 @@ export const OAuthClientSchema = z.object({
   last_used_at: TimestampSchema.nullable().describe('Last authorization or token request'),
 });
 export type OAuthClient = z.infer<typeof OAuthClientSchema>;
+export const OAuthClientPageSchema = listOutput(OAuthClientSchema);
 
 export const CreatedOAuthClientSchema = OAuthClientSchema.extend({
   client_secret: z.string().describe('The client secret. Shown once; only its SHA-256 is stored.'),
@@ -56,3 +58,4 @@ export const OAuthAuthorizationSchema = z.object({
   last_used_at: TimestampSchema,
 });
 export type OAuthAuthorization = z.infer<typeof OAuthAuthorizationSchema>;
+export const OAuthAuthorizationListSchema = listOutput(OAuthAuthorizationSchema);

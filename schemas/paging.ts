@@ -11,9 +11,9 @@ export const PageInputShape = {
     .min(1)
     .max(PAGE_MAX)
     .default(PAGE_DEFAULT)
-    .describe(`Maximum number of items to return (1–${PAGE_MAX}, default ${PAGE_DEFAULT})`),
-  cursor: z.string().max(200).optional().describe('Opaque cursor from a previous page\'s next_cursor'),
-  offset: z.coerce.number().int().min(0).optional().describe('Number of items to skip (alternative to cursor)'),
+    .describe('Page size'),
+  cursor: z.string().max(200).optional().describe('From next_cursor'),
+  offset: z.coerce.number().int().min(0).optional().describe('Skip n (instead of cursor)'),
 };
 
 export const pageOutput = <T extends z.ZodType>(item: T) =>
@@ -21,6 +21,13 @@ export const pageOutput = <T extends z.ZodType>(item: T) =>
     items: z.array(item).describe('The items of this page'),
     total: z.number().int().describe('Number of items matching the filters, across all pages'),
     next_cursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page'),
+  });
+
+/** The output of the administration lists, which page with limit and offset (Rackd's shape). */
+export const listOutput = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item).describe('The items of this page'),
+    total: z.number().int().describe('Number of items matching the filters, across all pages'),
   });
 
 export const encodeCursor = (offset: number): string => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');

@@ -37,19 +37,19 @@ const IpText = z.string().trim().min(1, 'is required').max(64);
 
 export const SavePoolInputSchema = z
   .object({
-    id: IdSchema.optional().describe('Omit to create; give to update (only the fields sent change)'),
-    network_id: IdSchema.optional().describe('Network to create the pool in (required on create; cannot change)'),
+    id: IdSchema.optional().describe('Give to update; omit to create'),
+    network_id: IdSchema.optional().describe('Network of the pool (required on create; cannot change)'),
     name: z.string().trim().min(1, 'is required').max(255).optional().describe('Pool name (required on create)'),
-    start_ip: IpText.optional().describe('First address, same IP version as the network and inside its usable host range (required on create)'),
-    end_ip: IpText.optional().describe('Last address, ≥ start_ip and inside the network (required on create)'),
+    start_ip: IpText.optional().describe('First address (required on create)'),
+    end_ip: IpText.optional().describe('Last address (required on create)'),
     description: z.string().max(4096).optional().describe('Description'),
-    tags: z.array(Tag).max(100).optional().describe('Tags; replaces the whole list when sent (duplicates are merged)'),
+    tags: z.array(Tag).max(100).optional().describe('Tags; replace the whole list'),
   })
   .strict();
 export type SavePoolInput = z.infer<typeof SavePoolInputSchema>;
 
 export const ListPoolsInputSchema = z
-  .object({ network_id: IdSchema.optional().describe('Only pools of this network (404 when it does not exist)'), ...PageInputShape })
+  .object({ network_id: IdSchema.optional().describe('Only pools of this network'), ...PageInputShape })
   .strict();
 export const PoolPageSchema = pageOutput(PoolSchema);
 
@@ -72,19 +72,19 @@ export const HeatmapSchema = z.object({
 export const AllocateIpInputSchema = z
   .object({
     pool_id: IdSchema.describe('Pool to allocate from'),
-    device_id: IdSchema.optional().describe('Attach the address to this device (adds an address); omit to create a reservation instead'),
-    label: z.string().max(128).optional().describe('Label of the new device address (with device_id)'),
-    hostname: z.string().max(253).optional().describe('Hostname of the reservation (without device_id)'),
-    purpose: z.string().max(1024).optional().describe('Purpose of the reservation (without device_id)'),
-    notes: z.string().max(4096).optional().describe('Notes of the reservation (without device_id)'),
-    expires_at: OptionalTimestampInput.optional().describe('Reservation expiry, RFC 3339, in the future (without device_id)'),
-    expires_in_days: z.coerce.number().int().min(1).max(365).optional().describe('Reservation expiry in days, 1–365 (without device_id)'),
+    device_id: IdSchema.optional().describe('Add the address to this device; omit for a reservation'),
+    label: z.string().max(128).optional().describe('Label of the device address'),
+    hostname: z.string().max(253).optional().describe('Reservation hostname'),
+    purpose: z.string().max(1024).optional().describe('Reservation purpose'),
+    notes: z.string().max(4096).optional().describe('Reservation notes'),
+    expires_at: OptionalTimestampInput.optional().describe('Reservation expiry (RFC 3339, without device_id)'),
+    expires_in_days: z.coerce.number().int().min(1).max(365).optional().describe('Reservation expiry in days (without device_id)'),
     idempotency_key: z
       .string()
       .min(1)
       .max(128)
       .optional()
-      .describe('Client-chosen key; a retry with the same key on the same pool returns the first result instead of allocating again'),
+      .describe('Retry key: the same key on the same pool returns the first result'),
   })
   .strict();
 export type AllocateIpInput = z.infer<typeof AllocateIpInputSchema>;

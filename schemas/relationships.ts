@@ -7,7 +7,7 @@ import { PageInputShape, pageOutput } from './paging.ts';
 export const RELATIONSHIP_TYPES = ['contains', 'connected_to', 'depends_on'] as const;
 export const RelationshipTypeSchema = z
   .enum(RELATIONSHIP_TYPES)
-  .describe('contains (parent holds child, e.g. rack → server), connected_to (a link), depends_on (parent needs child)');
+  .describe('contains (rack → server), connected_to, depends_on (parent needs child)');
 
 export const RelationshipSchema = z
   .object({
@@ -25,9 +25,9 @@ const Notes = z.string().max(4096).describe('Notes (≤4096 characters)');
 export const AddRelationshipInputSchema = z
   .object({
     parent_id: IdSchema.describe('Parent device (must exist)'),
-    child_id: IdSchema.describe('Child device (must exist, not the parent itself)'),
+    child_id: IdSchema.describe('Child device (not the parent)'),
     type: RelationshipTypeSchema,
-    notes: Notes.optional().describe('Notes; adding an existing relationship updates its notes'),
+    notes: Notes.optional().describe('Notes'),
   })
   .strict();
 
@@ -39,7 +39,7 @@ export const UpdateRelationshipInputSchema = RelationshipKeyInputSchema.extend({
 export const ListRelationshipsInputSchema = z
   .object({
     type: RelationshipTypeSchema.optional().describe('Only relationships of this type'),
-    device_id: IdSchema.optional().describe('Only relationships where this device is the parent or the child'),
+    device_id: IdSchema.optional().describe('Only relationships of this device'),
     ...PageInputShape,
   })
   .strict();
@@ -51,7 +51,7 @@ export const RelationshipPageSchema = pageOutput(RelationshipSchema);
 export const RelatedDevicesInputSchema = z
   .object({
     id: IdSchema.describe('Device id (must exist)'),
-    type: RelationshipTypeSchema.optional().describe('Only devices related through this type (all types when omitted)'),
+    type: RelationshipTypeSchema.optional().describe('Only through this type'),
     ...PageInputShape,
   })
   .strict();

@@ -24,16 +24,16 @@ export const ReservationSchema = z
   .describe('An IP address reservation in a pool');
 export type Reservation = z.infer<typeof ReservationSchema>;
 
-const Hostname = z.string().max(253).describe('Hostname the address is meant for');
+const Hostname = z.string().max(253).describe('Hostname it is for');
 const Purpose = z.string().max(1024).describe('Why the address is reserved');
 const Notes = z.string().max(4096).describe('Notes');
-const ExpiresAt = OptionalTimestampInput.describe('Expiry as an RFC 3339 timestamp in the future');
-const ExpiresInDays = z.coerce.number().int().min(1).max(365).describe('Expiry in days from now, 1–365 (alternative to expires_at)');
+const ExpiresAt = OptionalTimestampInput.describe('Expiry (RFC 3339, future)');
+const ExpiresInDays = z.coerce.number().int().min(1).max(365).describe('Expiry in days from now (instead of expires_at)');
 
 export const CreateReservationInputSchema = z
   .object({
     pool_id: IdSchema.describe('Pool to reserve in'),
-    ip_address: z.string().trim().min(1).max(64).optional().describe('Address to reserve (inside the pool range and free); omit to take the lowest free one'),
+    ip_address: z.string().trim().min(1).max(64).optional().describe('Address to reserve; omit for the lowest free one'),
     hostname: Hostname.optional(),
     purpose: Purpose.optional(),
     notes: Notes.optional(),
@@ -49,7 +49,7 @@ export const UpdateReservationInputSchema = z
     hostname: Hostname.optional(),
     purpose: Purpose.optional(),
     notes: Notes.optional(),
-    expires_at: ExpiresAt.nullable().optional().describe('New expiry (RFC 3339, in the future); null removes the expiry'),
+    expires_at: ExpiresAt.nullable().optional().describe('New expiry (RFC 3339); null removes it'),
     expires_in_days: ExpiresInDays.optional(),
   })
   .strict();
@@ -57,7 +57,7 @@ export type UpdateReservationInput = z.infer<typeof UpdateReservationInputSchema
 
 export const ListReservationsInputSchema = z
   .object({
-    pool_id: IdSchema.optional().describe('Only reservations of this pool (404 when it does not exist)'),
+    pool_id: IdSchema.optional().describe('Only reservations of this pool'),
     status: ReservationStatusSchema.optional().describe('Only reservations with this status'),
     reserved_by: z.string().max(64).optional().describe('Only reservations made by this user id'),
     ip: z.string().max(64).optional().describe('Only reservations of this exact address'),

@@ -1,25 +1,28 @@
 import { z } from 'zod';
-import { IdSchema, TimestampSchema } from './common.ts';
+import { IdSchema, LimitSchema, OffsetSchema, TimestampSchema } from './common.ts';
+import { listOutput } from './paging.ts';
 
 export const PermissionSchema = z.object({
   id: IdSchema,
-  name: z.string().describe('Permission name, also usable as an OAuth scope, e.g. device:list'),
-  resource: z.string(),
-  action: z.string(),
-  description: z.string(),
+  name: z.string().describe('Permission name, also usable as an OAuth or API-key scope, e.g. device:list'),
+  resource: z.string().describe('Resource, e.g. devices'),
+  action: z.string().describe('Action, e.g. list'),
+  description: z.string().describe('What it allows'),
 });
 export type Permission = z.infer<typeof PermissionSchema>;
+export const PermissionPageSchema = listOutput(PermissionSchema);
 
 export const RoleSchema = z.object({
   id: IdSchema,
-  name: z.string(),
-  description: z.string(),
-  is_system: z.boolean(),
+  name: z.string().describe('Role name'),
+  description: z.string().describe('What the role is for'),
+  is_system: z.boolean().describe('Built-in role: cannot be changed or deleted'),
   created_at: TimestampSchema,
   updated_at: TimestampSchema,
-  permissions: z.array(PermissionSchema).optional(),
+  permissions: z.array(PermissionSchema).optional().describe('Permissions the role grants'),
 });
 export type Role = z.infer<typeof RoleSchema>;
+export const RolePageSchema = listOutput(RoleSchema);
 
 const RoleName = z
   .string()
@@ -38,7 +41,7 @@ export const CreateRoleInputSchema = z
   .strict();
 // The name is not changeable; `permissions`, when given, replaces the whole set.
 export const UpdateRoleInputSchema = z
-  .object({ description: RoleDescription.optional(), permissions: PermissionRefs.optional().describe('The complete new permission set (ids or names)') })
+  .object({ id: IdSchema.describe('The role'), description: RoleDescription.optional(), permissions: PermissionRefs.optional().describe('The complete new permission set (ids or names)') })
   .strict();
 export type CreateRoleInput = z.infer<typeof CreateRoleInputSchema>;
 export type UpdateRoleInput = z.infer<typeof UpdateRoleInputSchema>;
@@ -46,22 +49,22 @@ export type UpdateRoleInput = z.infer<typeof UpdateRoleInputSchema>;
 export const ListRolesInputSchema = z
   .object({
     name: z.string().max(64).optional().describe('Case-insensitive substring of the role name'),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    offset: z.coerce.number().int().min(0).default(0),
+    limit: LimitSchema,
+    offset: OffsetSchema,
   })
   .strict();
 
-// The catalogue has 118 entries, so the default page returns all of them.
+// The default page holds the whole catalogue.
 export const ListPermissionsInputSchema = z
   .object({
     resource: z.string().max(64).optional().describe('Exact resource, e.g. devices'),
     action: z.string().max(64).optional().describe('Exact action, e.g. list'),
-    limit: z.coerce.number().int().min(1).max(1000).default(1000),
-    offset: z.coerce.number().int().min(0).default(0),
+    limit: LimitSchema.default(1000).describe('Maximum number of items to return (1–1000, default all)'),
+    offset: OffsetSchema,
   })
   .strict();
 
 export const RolePermissionsSchema = z
-  .object({ role: RoleSchema, permissions: z.array(PermissionSchema) })
+  .object({ role: RoleSchema, permissions: z.array(PermissionSchema).describe('Permissions the role grants') })
   .describe('A role and the permissions it grants');
 export type RolePermissions = z.infer<typeof RolePermissionsSchema>;

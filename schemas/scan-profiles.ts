@@ -39,7 +39,7 @@ export const MAX_PROFILE_PORTS = 1024;
 
 export const SaveScanProfileInputSchema = z
   .object({
-    id: IdSchema.optional().describe('Omit to create; give to update (only the fields sent change)'),
+    id: IdSchema.optional().describe('Give to update; omit to create'),
     name: z.string().trim().min(1, 'is required').max(255).optional().describe('Unique profile name (required on create)'),
     scan_type: ScanTypeSchema.optional().describe('Scan type (required on create)'),
     ports: z
@@ -59,7 +59,7 @@ export const SaveScanProfileInputSchema = z
       .max(65535)
       .nullable()
       .optional()
-      .describe('TCP port for SSH logins, 1–65535, added to the ports the scan probes; null (default): the open port whose banner says SSH, else 22'),
+      .describe('SSH port, also probed; null: the port whose banner says SSH, else 22'),
     timeout_sec: z.number().int().min(1).max(60).optional().describe('Per-probe timeout in seconds, 1–60 (default 2)'),
     max_workers: z.number().int().min(1).max(1024).optional().describe('Hosts probed in parallel, 1–1024 (default 64)'),
     description: z.string().max(4096).optional().describe('Description'),

@@ -32,15 +32,15 @@ const Cron = z
   .min(1, 'is required')
   .max(200)
   .describe(
-    'Standard 5-field cron in UTC: minute hour day-of-month month day-of-week, e.g. "0 2 * * *" (02:00 daily) or "*/15 * * * *". Lists, ranges, steps and names (mon, jan) allowed; no seconds field, no @daily. Must not fire more often than every 5 minutes',
+    '5-field cron in UTC (minute hour day month weekday), e.g. "0 2 * * *"; lists, ranges, steps, names; at most every 5 minutes',
   );
 
 export const SaveScheduledScanInputSchema = z
   .object({
-    id: IdSchema.optional().describe('Omit to create; give to update (only the fields sent change)'),
+    id: IdSchema.optional().describe('Give to update; omit to create'),
     name: z.string().trim().min(1, 'is required').max(255).optional().describe('Name (required on create)'),
-    network_id: IdSchema.optional().describe('Network to scan (required on create; must exist)'),
-    profile_id: IdSchema.optional().describe('Scan profile (required on create; must exist), e.g. default-quick'),
+    network_id: IdSchema.optional().describe('Network to scan (required on create)'),
+    profile_id: IdSchema.optional().describe('Scan profile, e.g. default-quick (required on create)'),
     cron_expression: Cron.optional(),
     enabled: z.boolean().optional().describe('Default true'),
     description: z.string().max(4096).optional().describe('Description'),
@@ -78,8 +78,8 @@ export type DiscoveryRule = z.infer<typeof DiscoveryRuleSchema>;
 
 export const SaveDiscoveryRuleInputSchema = z
   .object({
-    id: IdSchema.optional().describe('Omit to create (a network that already has a rule gets it updated); give to update'),
-    network_id: IdSchema.optional().describe('Network to scan (required on create; must exist)'),
+    id: IdSchema.optional().describe('Give to update; omit to create (or update the network\'s rule)'),
+    network_id: IdSchema.optional().describe('Network to scan (required on create)'),
     enabled: z.boolean().optional().describe('Default true'),
     scan_type: z.enum(['quick', 'full', 'deep']).optional().describe('quick (default), full or deep'),
     profile_id: IdSchema.nullable().optional().describe('Scan profile (must exist); null clears it'),

@@ -11,8 +11,8 @@ export const SearchInputSchema = z
       .trim()
       .min(1, 'is required')
       .max(256)
-      .describe('Words to find; each word matches as a prefix (e.g. "web 10.0" finds web-01 with address 10.0.0.5)'),
-    types: z.array(SearchKindSchema).min(1).optional().describe('Only these kinds (default: all the caller may list)'),
+      .describe('Words, each matched as a prefix ("web 10.0" finds web-01 at 10.0.0.5)'),
+    types: z.array(SearchKindSchema).min(1).optional().describe('Only these kinds (default: all you may list)'),
     ...PageInputShape,
   })
   .strict();

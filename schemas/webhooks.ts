@@ -10,11 +10,7 @@ const EventsField = z
   .min(1, 'must name at least one event type')
   .max(100)
   .describe(
-    'Event types to deliver, e.g. ["device.created","network.deleted"], or ["*"] for every type (also ones added later). ' +
-      'GET /api/webhooks/events lists them: device.created|updated|deleted|promoted, network.*, datacenter.*, pool.created|updated|deleted|utilization_high, ' +
-      'ip.allocated, reservation.created|updated|deleted|released|expired, relationship.*, user.created|updated|deleted|password_changed|role_granted|role_revoked, ' +
-      'role.*, apikey.created|deleted, oauth_client.created|deleted, oauth_authorization.granted|revoked, webhook.*, discovery.started|completed|device_found, ' +
-      'conflict.detected|resolved and the discovery settings (discovery_rule.*, credential.*, scan_profile.*, scheduled_scan.*).',
+    'Event types to deliver, e.g. ["device.created"], or ["*"] for every type (also later ones); webhook_event_types (GET /api/webhooks/events) lists them',
   );
 
 export const WebhookSchema = z
@@ -42,18 +38,18 @@ export const SavedWebhookSchema = WebhookSchema.extend({
 
 export const SaveWebhookInputSchema = z
   .object({
-    id: IdSchema.optional().describe('Omit to create; give to update (only the fields sent change)'),
+    id: IdSchema.optional().describe('Give to update; omit to create'),
     name: z.string().trim().min(1, 'is required').max(255).optional().describe('Display name (required on create)'),
     url: z
       .string()
       .max(4096)
       .optional()
-      .describe('Receiver URL (required on create): http or https, at most 2048 characters, no user:password; loopback, link-local, private (unless allowed), multicast and unspecified addresses are refused'),
+      .describe('Receiver URL, http(s), required on create; no user:password, no loopback/private/multicast targets'),
     secret: z
       .string()
       .max(200)
       .optional()
-      .describe('Signing secret in the Standard Webhooks format: "whsec_" + base64 of 24 to 64 random bytes. Omit on create to have one generated (returned once); give on update to rotate it. Never returned.'),
+      .describe('Signing secret "whsec_" + base64 of 24–64 bytes; omit on create for a generated one (returned once), give on update to rotate'),
     events: EventsField.optional(),
     active: z.boolean().optional().describe('Deliver events (default true)'),
     description: z.string().max(4096).optional().describe('Free text'),
@@ -68,7 +64,7 @@ export const ListWebhooksInputSchema = z
   .strict();
 export const WebhookPageSchema = pageOutput(WebhookSchema);
 
-export const WebhookIdInputSchema = z.object({ id: IdSchema.describe('The webhook id') }).strict();
+export const WebhookIdInputSchema = z.object({ id: IdSchema.describe('Webhook id') }).strict();
 export const WebhookDeletedSchema = z.object({ status: z.literal('deleted'), id: IdSchema });
 
 export const DELIVERY_STATUSES = ['pending', 'delivering', 'retrying', 'success', 'failed', 'abandoned'] as const;
@@ -105,7 +101,7 @@ export type Delivery = z.infer<typeof DeliverySchema>;
 
 export const ListDeliveriesInputSchema = z
   .object({
-    id: IdSchema.describe('The webhook id'),
+    id: IdSchema.describe('Webhook id'),
     status: z.enum(DELIVERY_STATUSES).optional().describe('Only deliveries in this state'),
     event_type: z.string().max(100).optional().describe('Only deliveries of this event type'),
     ...PageInputShape,
@@ -114,7 +110,7 @@ export const ListDeliveriesInputSchema = z
 export const DeliveryPageSchema = pageOutput(DeliverySchema);
 
 export const DeliveryGetInputSchema = z
-  .object({ id: IdSchema.describe('The webhook id'), delivery_id: IdSchema.describe('The delivery id') })
+  .object({ id: IdSchema.describe('Webhook id'), delivery_id: IdSchema.describe('The delivery id') })
   .strict();
 
 export const RedeliverInputSchema = z.object({ id: IdSchema.describe('The delivery id') }).strict();
@@ -132,3 +128,5 @@ export const EventTypeSchema = z
     description: z.string().describe('When it fires and what data holds'),
   })
   .describe('A subscribable event type');
+export type EventType = z.infer<typeof EventTypeSchema>;
+export const EventTypeListSchema = z.object({ items: z.array(EventTypeSchema).describe('Every subscribable event type'), total: z.number().int().describe('How many') });

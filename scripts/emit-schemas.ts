@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildOpenApi } from '../src/http/openapi.ts';
 import { prepareTools } from '../src/mcp/tools.ts';
 import { OPERATIONS } from '../src/operations/index.ts';
-import { bindingsOf, permissionsOf, type HttpBinding, type Operation } from '../src/operations/types.ts';
+import { successStatus, responseKind } from '../src/operations/binding.ts';
+import { bindingsOf, isTool, requirementOf, type HttpBinding, type Operation } from '../src/operations/types.ts';
 
 export const GENERATED_DIR = fileURLToPath(new URL('../schemas/generated/', import.meta.url));
 export const MCP_DOC = fileURLToPath(new URL('../docs/mcp.md', import.meta.url));
@@ -24,6 +25,14 @@ export function toolsDocument(ops: readonly Operation[]): { tools: unknown[] } {
 
 const render = (doc: unknown): string => `${JSON.stringify(doc, null, 2)}\n`;
 
+/** The permission rule of an operation, as the docs' tables write it. */
+export function ruleText(op: Operation): string {
+  const r = requirementOf(op);
+  if (r.mode === 'public') return 'none (public)';
+  if (r.mode === 'none') return 'any authenticated caller';
+  return r.permissions.map((p) => `\`${p}\``).join(r.mode === 'all' ? ' and ' : ' or ');
+}
+
 /** File name → exact content the code generates. */
 export function renderGenerated(ops: readonly Operation[] = OPERATIONS): Record<string, string> {
   return { 'openapi.json': render(buildOpenApi(ops)), 'tools.json': render(toolsDocument(ops)) };
@@ -34,21 +43,33 @@ const TABLE = /(<!-- tools:start[^>]*-->\n)[\s\S]*?(<!-- tools:end -->)/;
 /** docs/mcp.md with the tool table between its markers rebuilt from the catalogue. */
 export function withToolTable(doc: string, ops: readonly Operation[] = OPERATIONS): string {
   if (!TABLE.test(doc)) throw new Error('docs/mcp.md lost its <!-- tools:start --> / <!-- tools:end --> markers');
-  const byName = new Map(ops.map((op) => [op.name, op]));
-  const rows = (toolsDocument(ops).tools as { name: string; title: string; annotations: { readOnlyHint: boolean; destructiveHint: boolean } }[]).map((t) => {
-    const perms = permissionsOf(byName.get(t.name)!).map((p) => `\`${p}\``).join(' or ');
-    return `| \`${t.name}\` | ${t.title} | ${perms} | ${t.annotations.readOnlyHint ? 'yes' : ''} | ${t.annotations.destructiveHint ? 'yes' : ''} |`;
-  });
-  const table = ['| Tool | Title | Permission | Read-only | Destructive |', '|---|---|---|---|---|', ...rows].join('\n');
+  const yes = (b: boolean | undefined) => (b ? 'yes' : '');
+  const rows = prepareTools(ops)
+    .sort((a, b) => (a.toolset < b.toolset ? -1 : a.toolset > b.toolset ? 1 : a.op.name < b.op.name ? -1 : 1))
+    .map(({ op, toolset }) => {
+      const a = op.annotations;
+      return `| \`${op.name}\` | ${toolset} | ${op.title} | ${ruleText(op)} | ${yes(a.readOnly)} | ${yes(a.destructive)} | ${yes(a.openWorld)} |`;
+    });
+  const table = ['| Tool | Toolset | Title | Permission | Read-only | Destructive | Open world |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
   return doc.replace(TABLE, (_m, start: string, end: string) => `${start}${table}\n${end}`);
 }
 
 const ROUTES = /(<!-- routes:start[^>]*-->\n)[\s\S]*?(<!-- routes:end -->)/;
 
 function successOf(b: HttpBinding): string {
-  if (b.response === 'empty' || b.status === 204) return '204';
-  if (b.response === 'items') return `${b.status ?? 200}, bare array + \`X-Total-Count\``;
-  return String(b.status ?? 200);
+  const status = `${successStatus(b)}${b.unchangedStatus ? ` (${b.unchangedStatus} when unchanged)` : ''}`;
+  switch (responseKind(b)) {
+    case 'items':
+      return `${status}, bare array + \`X-Total-Count\``;
+    case 'export':
+      return `${status}, attachment (CSV or JSON)`;
+    case 'session':
+      return `${status}, sets the session cookie`;
+    case 'end-session':
+      return `${status}, clears the session cookie`;
+    default:
+      return status;
+  }
 }
 
 /** docs/api.md with the table of every catalogue route (by path, then method) rebuilt between its markers. */
@@ -59,9 +80,8 @@ export function withRouteTable(doc: string, ops: readonly Operation[] = OPERATIO
     .flatMap((op) => bindingsOf(op).map((b) => ({ op, b, path: b.path.replace(/:(\w+)/g, '{$1}') })))
     .sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : order.indexOf(x.b.method) - order.indexOf(y.b.method)))
     .map(({ op, b, path }) => {
-      const perms = permissionsOf(op).map((p) => `\`${p}\``).join(' or ');
-      const tool = op.restOnly ? '(REST only)' : `\`${op.name}\``;
-      return `| \`${b.method} ${path}\` | ${b.summary ?? op.title} | ${tool} | ${perms} | ${successOf(b)} |`;
+      const tool = isTool(op) ? `\`${op.name}\`` : '(REST only)';
+      return `| \`${b.method} ${path}\` | ${b.summary ?? op.title} | ${tool} | ${ruleText(op)} | ${successOf(b)} |`;
     });
   const table = ['| Method and path | What it does | MCP tool | Permission | Success |', '|---|---|---|---|---|', ...rows].join('\n');
   return doc.replace(ROUTES, (_m, start: string, end: string) => `${start}${table}\n${end}`);

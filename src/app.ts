@@ -9,24 +9,16 @@ import { closeUnreadBodies, MAX_BODY_BYTES, maxBody, requestTimeout } from './ht
 import { rateLimit } from './http/middleware/rate-limit.ts';
 import { requestContext } from './http/middleware/request-context.ts';
 import { securityHeaders } from './http/middleware/security-headers.ts';
-import { apiKeyRoutes } from './http/rest/api-keys.ts';
-import { auditRoutes } from './http/rest/audit.ts';
-import { authRoutes } from './http/rest/auth.ts';
-import { permissionRoutes, roleRoutes } from './http/rest/roles.ts';
-import { userRoutes } from './http/rest/users.ts';
-import { webhookEventRoutes } from './http/rest/webhooks.ts';
 import type { AppEnv } from './http/types.ts';
-import { catalogueRoutes } from './http/rest/from-catalogue.ts';
+import { catalogueRoutes, publicPaths } from './http/rest/from-catalogue.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { mcpRoutes } from './mcp/http.ts';
-import { oauthClientRoutes } from './http/rest/oauth-clients.ts';
 import { accessTokenVerifier, apiScopeChallenge, mcpChallenge, mcpScopeGate } from './oauth/resource-server.ts';
 import { mcpCors, oauthRoutes } from './oauth/routes.ts';
 import { createOAuthServer } from './oauth/server.ts';
 import { staticRoutes } from './web/static.ts';
 import { uiRoutes } from './web/ui.ts';
 import { catalogueDescriptorRoutes } from './http/rest/catalogue.ts';
-import { SETUP_PATH, setupRoutes } from './http/rest/setup.ts';
 import { prepareTools } from './mcp/tools.ts';
 import { OPERATIONS } from './operations/index.ts';
 import type { ServiceEnv } from './services/env.ts';
@@ -48,6 +40,20 @@ export function ownOrigins(issuerUrl: string, port: number): Set<string> {
   return origins;
 }
 
+/**
+ * Host values /mcp answers to (DNS-rebinding defence): the loopback names of its port, the
+ * listen address when it is a specific one, the hosts of MCP_OAUTH_ISSUER_URL and
+ * MCP_ALLOWED_ORIGINS, and MCP_ALLOWED_HOSTS. An entry without a port matches any port.
+ */
+export function ownHosts(config: AppDeps['env']['config'], port: number): Set<string> {
+  const hosts = new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
+  const listen = config.listen.host;
+  if (listen && listen !== '0.0.0.0' && listen !== '::') hosts.add(`${listen.includes(':') ? `[${listen}]` : listen}:${port}`.toLowerCase());
+  for (const origin of [config.mcp.issuerUrl, ...config.mcp.allowedOrigins]) if (origin) hosts.add(new URL(origin).host);
+  for (const h of config.mcp.allowedHosts) hosts.add(h);
+  return hosts;
+}
+
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { env } = deps;
   const { config } = env;
@@ -67,24 +73,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   let origins: Set<string> | undefined;
   const allowedOrigins = () => (origins ??= new Set([...ownOrigins(config.mcp.issuerUrl, deps.listening.port), ...config.mcp.allowedOrigins]));
+  let hosts: Set<string> | undefined;
+  const allowedHosts = () => (hosts ??= ownHosts(config, deps.listening.port));
   const oauth = config.oauth.enabled ? createOAuthServer(env, deps.listening, () => ownOrigins(config.mcp.issuerUrl, deps.listening.port)) : undefined;
   const bearerVerifiers = oauth ? [accessTokenVerifier(oauth)] : [];
   if (oauth) app.route('/', oauthRoutes(oauth));
 
   if (oauth) app.use('/api/*', apiScopeChallenge(oauth));
-  app.use('/api/*', authenticate(env, { publicPaths: new Set(['/api/auth/login', SETUP_PATH]), bearerVerifiers }));
-  app.route(SETUP_PATH, setupRoutes(env));
-  app.route('/api/auth', authRoutes(env));
-  app.route('/api/keys', apiKeyRoutes(env));
-  app.route('/api/users', userRoutes(env));
-  app.route('/api/roles', roleRoutes(env));
-  app.route('/api/permissions', permissionRoutes(env));
-  app.route('/api/audit', auditRoutes(env));
-  app.route('/api/oauth', oauthClientRoutes(env));
+  app.use('/api/*', authenticate(env, { publicPaths: publicPaths(OPERATIONS), bearerVerifiers }));
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(OPERATIONS)));
-  app.route('/api/webhooks', webhookEventRoutes());
   const tools = prepareTools(OPERATIONS);
-  app.route('/api/catalogue', catalogueDescriptorRoutes(OPERATIONS, tools));
+  app.route('/api/catalogue', catalogueDescriptorRoutes(OPERATIONS));
   app.route('/api', catalogueRoutes(env, OPERATIONS));
 
   app.use('/mcp', mcpCors(allowedOrigins));
@@ -94,6 +93,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     mcpRoutes(env, {
       tools,
       allowedOrigins,
+      allowedHosts,
       bearerVerifiers,
       challenge: oauth ? mcpChallenge(oauth) : (error) => (error ? `Bearer realm="rackd", error="${error}"` : 'Bearer realm="rackd"'),
     }),

@@ -26,7 +26,9 @@ import { EXPIRY_JOB, expireReservations } from './services/reservations/expire.t
 import { ensureBuiltinScanProfiles } from './services/scan-profiles/builtins.ts';
 import type { ServiceEnv } from './services/env.ts';
 import { purgeWebhookHistory, WEBHOOK_RETENTION_JOB } from './services/webhooks/purge.ts';
+import { webhookSender } from './webhooks/delivery.ts';
 import { startDispatcher, type Dispatcher } from './webhooks/dispatcher.ts';
+import { webhookOutbox } from './webhooks/outbox.ts';
 
 export const PID_FILE = 'rackd.pid';
 
@@ -118,7 +120,9 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; boots
   }
   const sessions: SessionStore = config.session.store === 'valkey' ? createValkeySessionStore(valkey!) : createSqliteSessionStore(db);
   const passwords = createPasswordHasher(config.passwords);
-  const env: ServiceEnv = { db, config, clock: systemClock, logger, passwords, sessions, keys };
+  // Services publish into the webhook outbox (also from offline commands: the server's worker
+  // delivers what they wrote) and send pings through the webhook worker's sender.
+  const env: ServiceEnv = { db, config, clock: systemClock, logger, passwords, sessions, keys, outbox: webhookOutbox(db), webhookSender };
   const close = async (): Promise<void> => {
     await passwords.close();
     if (valkey) await closeValkey(valkey);

@@ -1,11 +1,12 @@
 // The one caller context every service verb receives, built once per request (or job).
 import { AppError } from '../platform/errors.ts';
+import type { Permission } from './permissions.ts';
 
 export type Source = 'api' | 'mcp' | 'oauth' | 'cli' | 'system' | 'web';
 
 export type Actor =
   | { kind: 'session'; userId: string; username: string; sessionHash: string }
-  | { kind: 'api_key'; userId: string; username: string; keyId: string }
+  | { kind: 'api_key'; userId: string; username: string; keyId: string; scopes?: readonly string[] }
   | { kind: 'oauth'; userId: string; username: string; clientId: string; tokenId: string; scopes: readonly string[] }
   | { kind: 'system'; job: string }
   | { kind: 'cli'; osUser: string }
@@ -41,7 +42,7 @@ export function requireAuthenticated(ctx: CallerContext): void {
 }
 
 /** The first line of every service verb. Fails closed: an unknown permission is never held. */
-export function requirePermission(ctx: CallerContext, permission: string): void {
+export function requirePermission(ctx: CallerContext, permission: Permission): void {
   requireAuthenticated(ctx);
   if (isPrivileged(ctx)) return;
   if (!ctx.permissions.has(permission)) {
@@ -51,7 +52,16 @@ export function requirePermission(ctx: CallerContext, permission: string): void 
   }
 }
 
-export const hasPermission = (ctx: CallerContext, permission: string): boolean =>
+/** For verbs whose branches need different permissions: refuses a caller holding none of them. */
+export function requireAnyPermission(ctx: CallerContext, permissions: readonly Permission[]): void {
+  requireAuthenticated(ctx);
+  if (isPrivileged(ctx) || permissions.some((p) => ctx.permissions.has(p))) return;
+  throw new AppError('FORBIDDEN', `Forbidden: requires permission ${permissions.join(' or ')}`, {
+    details: permissions.map((p) => ({ field: 'permission', message: p })),
+  });
+}
+
+export const hasPermission = (ctx: CallerContext, permission: Permission): boolean =>
   isPrivileged(ctx) || ctx.permissions.has(permission);
 
 export function requireAdmin(ctx: CallerContext, what: string): void {

@@ -10,7 +10,9 @@ server's /mcp endpoint. The tools, permissions and errors are the server's. Logs
 
 Environment:
   RACKD_URL        the server's base URL (default http://localhost:8080)
-  RACKD_API_KEY    an API key (required); the tools are those its owner may use
+  RACKD_API_KEY    an API key (required); the tools are those it may use
+  RACKD_TOOLSETS   only these toolsets, comma-separated: inventory, ipam, discovery, webhooks,
+                   admin (default all)
   LOG_LEVEL        trace|debug|info|warn|error for the stderr log (default info)
 `;
 
@@ -37,6 +39,7 @@ export async function mcpCommand(args: string[]): Promise<number> {
     write: (line) => process.stderr.write(`${line}\n`),
     base: { component: 'mcp-stdio' },
   });
-  await runStdioBridge({ url, apiKey, logger });
+  const toolsets = process.env.RACKD_TOOLSETS?.trim() || undefined;
+  await runStdioBridge({ url, apiKey, logger, toolsets });
   return 0;
 }

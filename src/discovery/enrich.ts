@@ -8,7 +8,7 @@ import type { ServiceInfo } from './banner.ts';
 import { classify, type Classification } from './classify.ts';
 import { vendorOf } from './oui.ts';
 import type { Ipv6Neighbours } from './ndp.ts';
-import type { HostKeyStore, ProbeCredentials, SnmpFacts, SshFacts } from './probes.ts';
+import type { HostKeyStore, ProbeCredentials, SnmpFacts, SshFacts } from './types.ts';
 import type { ReverseResolver } from './rdns.ts';
 import type { ProbedHost } from './scanner.ts';
 

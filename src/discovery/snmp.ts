@@ -4,7 +4,7 @@
 // silent agent cannot fail a scan. The community and v3 keys never leave this module.
 import { createRequire } from 'node:module';
 import { AppError } from '../platform/errors.ts';
-import type { ProbeCredentials, SnmpFacts, SnmpInterface } from './probes.ts';
+import type { ProbeCredentials, SnmpFacts, SnmpInterface } from './types.ts';
 
 // net-snmp ships no types; this is the part of its API used here.
 interface Varbind {
@@ -143,7 +143,12 @@ async function collect(s: SnmpSession): Promise<SnmpFacts> {
   };
 }
 
-export async function snmpQuery(
+/**
+ * Reads system, interface and ARP facts over SNMP. v2c is refused (VALIDATION_ERROR) unless
+ * v2cEnabled; v3 always uses authPriv. Resolves undefined when the device does not answer or
+ * rejects the credentials (a scan must not fail because one host is not an SNMP agent).
+ */
+export async function snmpProbe(
   ip: string,
   cred: NonNullable<ProbeCredentials['snmp']>,
   opts: { port?: number; timeoutMs: number; v2cEnabled: boolean },

@@ -3,12 +3,9 @@
 // host:port; a different key later stops the connection before any authentication is sent, so
 // a credential is never offered to an impostor. Secrets stay in memory and out of every message.
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import ssh2, { type ConnectConfig } from 'ssh2';
-import { sshHostKeys } from '../db/schema/index.ts';
 import { AppError } from '../platform/errors.ts';
-import type { ServiceEnv } from '../services/env.ts';
-import type { HostKeyStore, ProbeCredentials, SshFacts } from './probes.ts';
+import type { HostKeyStore, ProbeCredentials, SshFacts } from './types.ts';
 
 /** Output kept from the remote command: os-release and a host name are a few hundred bytes. */
 const MAX_OUTPUT = 64 * 1024;
@@ -58,7 +55,13 @@ class HostKeyMismatch extends AppError {
   }
 }
 
-export async function sshQuery(
+/**
+ * Logs in over SSH and reads hostname, /etc/os-release and the kernel version. The host key is
+ * trusted on first use (pinned in `hostKeys`, which the service layer backs with the database); a
+ * different key later is refused (AppError CONFLICT) before any authentication is attempted.
+ * Resolves undefined when the host is unreachable or login fails.
+ */
+export async function sshProbe(
   ip: string,
   cred: NonNullable<ProbeCredentials['ssh']>,
   opts: { port?: number; timeoutMs: number; hostKeys: HostKeyStore },
@@ -134,22 +137,4 @@ export async function sshQuery(
   });
   if (mismatch) throw mismatch;
   return result;
-}
-
-/** The ssh_host_keys table as a HostKeyStore; `set` keeps an existing pin (first use wins). */
-export function dbHostKeyStore(env: ServiceEnv): HostKeyStore {
-  return {
-    async get(hostPort) {
-      const row = env.db.select().from(sshHostKeys).where(eq(sshHostKeys.host, hostPort)).get();
-      return row ? { keyType: row.keyType, fingerprint: row.fingerprint } : undefined;
-    },
-    async set(hostPort, v) {
-      const now = env.clock.now().toISOString();
-      env.db
-        .insert(sshHostKeys)
-        .values({ host: hostPort, keyType: v.keyType, fingerprint: v.fingerprint, createdAt: now, updatedAt: now })
-        .onConflictDoNothing()
-        .run();
-    },
-  };
 }

@@ -1,11 +1,13 @@
-// The OpenAPI 3.1 document of the REST API, built from the operation catalogue (one path item per
-// REST binding) plus the hand-written endpoints of openapi-manual.ts. Shared by
-// `GET /api/openapi.json` and scripts/emit-schemas.ts, so the committed file is what the server serves.
+// The OpenAPI 3.1 document of the REST API, built from the operation catalogue alone: one path
+// item per REST binding, read through the same binding rules the routes apply
+// (operations/binding.ts). Shared by `GET /api/openapi.json` and scripts/emit-schemas.ts, so the
+// committed file is what the server serves. Health checks, OAuth discovery documents and the
+// OAuth protocol endpoints are not REST operations; docs/api.md describes them.
 import { z } from 'zod';
 import { ErrorEnvelopeSchema } from '../../schemas/common.ts';
 import { SERVER_INFO } from '../mcp/server.ts';
-import { bindingsOf, permissionsOf, type HttpBinding, type HttpMethod, type Operation } from '../operations/types.ts';
-import { MANUAL_ENDPOINTS, type ManualEndpoint } from './openapi-manual.ts';
+import { arrayKey, inputSource, pathParams, responseKind, routeOnlyKeys, successStatus } from '../operations/binding.ts';
+import { bindingsOf, isTool, requirementOf, type HttpBinding, type HttpMethod, type Operation } from '../operations/types.ts';
 
 type Json = Record<string, unknown>;
 
@@ -61,7 +63,6 @@ class Components {
 }
 
 const oasPath = (honoPath: string): string => honoPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-const pathParams = (path: string): string[] => [...path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]!);
 const capitalize = (s: string): string => s.replace(/(^|[_-])([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
 
 function withoutDescription(schema: Json): Json {
@@ -69,43 +70,28 @@ function withoutDescription(schema: Json): Json {
   return rest;
 }
 
-interface InputShape {
-  method: HttpMethod;
-  path: string;
-  /** Object-root JSON Schema of the whole input (path params included). */
-  json: Json | undefined;
-  /** Input keys the route neither reads from the query nor the body. */
-  exclude: ReadonlySet<string>;
-  body?: HttpBinding['body'];
-  bodyKey?: string;
-  /** Route-level aliases: `{ alias: inputKey }`. */
-  rename?: Record<string, string>;
-  /** Keys the create route (POST) of a save operation refuses: as path params they select the record to update. */
-  updateKeys?: ReadonlySet<string>;
-}
-
-/** Path params, query params (GET/DELETE) and the JSON body (POST/PUT/PATCH, or as the binding says) of one route. */
-function requestParts(s: InputShape): { parameters: Json[]; requestBody?: Json } {
-  const props = (s.json?.properties ?? {}) as Record<string, Json>;
-  const required = new Set((s.json?.required ?? []) as string[]);
-  const params = pathParams(s.path);
-  const parameters: Json[] = params.map((p) => ({
+/** Path params, query params and the JSON body of one route, as the binding rules read them. */
+function requestParts(b: HttpBinding, json: Json, updateKeys: ReadonlySet<string>): { parameters: Json[]; requestBody?: Json } {
+  const props = (json.properties ?? {}) as Record<string, Json>;
+  const required = new Set((json.required ?? []) as string[]);
+  const parameters: Json[] = pathParams(b.path).map((p) => ({
     name: p,
     in: 'path',
     required: true,
-    description: s.updateKeys?.has(p) ? 'Identifier of the record to update' : ((props[p]?.description as string | undefined) ?? 'Identifier'),
+    description: updateKeys.has(p) ? 'Identifier of the record to update' : ((props[p]?.description as string | undefined) ?? 'Identifier'),
     schema: props[p] ? withoutDescription(props[p]) : { type: 'string' },
   }));
-  const skip = new Set([...params, ...s.exclude]);
-  if (s.body === 'array') {
-    const key = s.bodyKey ?? 'items';
+  const source = inputSource(b);
+  if (source === 'array') {
+    const key = arrayKey(b);
     const schema = props[key];
-    if (!schema) throw new Error(`${s.method} ${s.path}: the array body key ${key} is not an input property`);
+    if (!schema) throw new Error(`${b.method} ${b.path}: the array body key ${key} is not an input property`);
     return { parameters, requestBody: { required: true, ...(schema.description !== undefined && { description: schema.description }), content: { 'application/json': { schema: withoutDescription(schema) } } } };
   }
+  const skip = routeOnlyKeys(b);
   const rest = Object.entries(props).filter(([k]) => !skip.has(k));
-  const aliasesOf = (key: string) => Object.entries(s.rename ?? {}).filter(([, k]) => k === key).map(([a]) => a);
-  if (s.body === undefined && (s.method === 'GET' || s.method === 'DELETE')) {
+  const aliasesOf = (key: string) => Object.entries(b.rename ?? {}).filter(([, k]) => k === key).map(([a]) => a);
+  if (source === 'query') {
     for (const [name, schema] of rest) {
       const aliases = aliasesOf(name);
       // OpenAPI cannot say "one of these two is required", so an aliased key is optional here and the description says so.
@@ -127,92 +113,83 @@ function requestParts(s: InputShape): { parameters: Json[]; requestBody?: Json }
   const bodyRequired = [...required].filter((k) => !skip.has(k) && aliasesOf(k).length === 0);
   const bodyProps: Record<string, Json> = Object.fromEntries(rest);
   for (const [name, schema] of rest) for (const a of aliasesOf(name)) bodyProps[a] = { ...schema, description: `Alias of \`${name}\`` };
-  const body: Json = { ...s.json, properties: bodyProps };
+  const body: Json = { ...json, properties: bodyProps };
   if (bodyRequired.length) body.required = bodyRequired;
   else delete body.required;
-  return { parameters, requestBody: { required: bodyRequired.length > 0, content: { 'application/json': { schema: body } } } };
+  return { parameters, requestBody: { required: bodyRequired.length > 0 || b.requireBody === true, content: { 'application/json': { schema: body } } } };
 }
 
 function errorResponses(isPublic: boolean): Json {
   const out: Json = {};
   for (const [status, r] of Object.entries(ERROR_RESPONSES)) {
-    if (isPublic && (status === '401' || status === '403')) continue;
+    if (isPublic && status === '403') continue;
     out[status] = { $ref: `#/components/responses/${r.name}` };
   }
   return out;
 }
 
-function permissionNote(perms: readonly string[], anyOf: boolean): string {
-  if (perms.length === 0) return '';
-  const list = perms.map((p) => `\`${p}\``).join(anyOf ? ' or ' : ' and ');
+function permissionNote(op: Operation): string {
+  const r = requirementOf(op);
+  if (r.mode === 'public') return '\n\nNo credentials needed.';
+  if (r.mode === 'none') return '\n\nAny authenticated caller.';
+  const list = r.permissions.map((p) => `\`${p}\``).join(r.mode === 'all' ? ' and ' : ' or ');
   return `\n\nRequires permission ${list}.`;
+}
+
+/** The success response(s) of a route, by response kind. */
+function successResponses(op: Operation, b: HttpBinding, comps: Components): Json {
+  const status = String(successStatus(b));
+  const kind = responseKind(b);
+  const outputOf = () => comps.schema(op.output, 'output', `${capitalize(op.name)}Output`);
+  const out: Json = {};
+  if (kind === 'empty' || kind === 'end-session') {
+    out[status] = { description: kind === 'end-session' ? 'Signed out; the session cookie is cleared' : 'Done; no content' };
+  } else if (kind === 'export') {
+    if (!b.documentItem) throw new Error(`${op.name}: an export binding names its documentItem`);
+    const item = comps.schema(b.documentItem, 'output', `${capitalize(op.name)}Item`);
+    out[status] = {
+      description: 'The export as an attachment',
+      headers: { 'Content-Disposition': { description: 'attachment; filename="…"', schema: { type: 'string' } } },
+      content: { 'text/csv': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'array', items: item } } },
+    };
+  } else if (kind === 'items') {
+    const items = ((outputOf().properties ?? {}) as Record<string, Json>).items;
+    if (!items || items.type !== 'array') throw new Error(`${op.name}: response 'items' needs an output with an items array`);
+    out[status] = { description: 'A page of items as a bare array', headers: TOTAL_HEADER, content: { 'application/json': { schema: items } } };
+  } else {
+    const schema = outputOf();
+    if (kind === 'session') {
+      const props = { ...((schema.properties ?? {}) as Json) };
+      delete props.token;
+      out[status] = {
+        description: 'Signed in',
+        headers: { 'Set-Cookie': { description: 'rackd_session=…; HttpOnly; SameSite=Lax; Path=/ (Secure unless --dev-mode)', schema: { type: 'string' } } },
+        content: { 'application/json': { schema: { ...schema, properties: props, required: ((schema.required ?? []) as string[]).filter((k) => k !== 'token') } } },
+      };
+    } else out[status] = { description: 'Success', content: { 'application/json': { schema } } };
+  }
+  if (b.unchangedStatus !== undefined) out[String(b.unchangedStatus)] = { description: 'Nothing to do: it was so already' };
+  return out;
 }
 
 function catalogueOperation(op: Operation, b: HttpBinding, operationId: string, comps: Components): Json {
   const path = oasPath(b.path);
   const input = comps.schema(op.input, 'input', `${capitalize(op.name)}Input`);
-  const exclude = new Set([...(b.forbid ?? []), ...Object.keys(b.fixed ?? {})]);
   if (input.$ref) throw new Error(`${op.name}: recursive input schemas cannot be spread into parameters`);
-  const { parameters, requestBody } = requestParts({ method: b.method, path, json: input, exclude, body: b.body, bodyKey: b.bodyKey, rename: b.rename, updateKeys: new Set(bindingsOf(op).filter((x) => x.method === 'POST').flatMap((x) => x.forbid ?? [])) });
-  const empty = b.response === 'empty' || b.status === 204;
-  const status = String(empty ? 204 : (b.status ?? 200));
-  let success: Json;
-  if (empty) {
-    success = { description: 'Done; no content' };
-  } else {
-    const out = comps.schema(op.output, 'output', `${capitalize(op.name)}Output`);
-    if (b.response === 'items') {
-      const items = ((out.properties ?? {}) as Record<string, Json>).items;
-      if (!items || items.type !== 'array') throw new Error(`${op.name}: response 'items' needs an output with an items array`);
-      success = { description: 'A page of items as a bare array', headers: TOTAL_HEADER, content: { 'application/json': { schema: items } } };
-    } else {
-      success = { description: 'Success', content: { 'application/json': { schema: out } } };
-    }
-  }
-  const perms = permissionsOf(op);
+  const updateKeys = new Set(bindingsOf(op).filter((x) => x.method === 'POST').flatMap((x) => x.forbid ?? []));
+  const { parameters, requestBody } = requestParts(b, input, updateKeys);
+  const r = requirementOf(op);
   return {
     operationId,
     summary: b.summary ?? op.title,
-    description: op.description + permissionNote(perms, true),
+    description: op.description + permissionNote(op),
     tags: [tagOf(path)],
-    security: SECURED,
+    security: r.mode === 'public' ? [] : SECURED,
     ...(parameters.length && { parameters }),
     ...(requestBody && { requestBody }),
-    responses: { [status]: success, ...errorResponses(false) },
-    'x-rackd-permissions': [...perms],
-    ...(!op.restOnly && { 'x-mcp-tool': op.name }),
-  };
-}
-
-function manualOperation(e: ManualEndpoint, comps: Components): Json {
-  const name = capitalize(e.operationId);
-  const input = e.input ? comps.schema(e.input, 'input', `${name}Input`) : undefined;
-  const { parameters, requestBody } = requestParts({ method: e.method, path: e.path, json: input, exclude: new Set() });
-  const r = e.response;
-  const schema = r.schema ? comps.schema(r.schema, 'output', `${name}Output`) : undefined;
-  const success: Json = { description: 'Success' };
-  if (r.kind === 'items') Object.assign(success, { description: 'A page of items as a bare array', headers: TOTAL_HEADER, content: { 'application/json': { schema: { type: 'array', items: schema } } } });
-  else if (r.kind === 'body') success.content = { 'application/json': { schema } };
-  else if (r.kind === 'text') success.content = { 'text/plain': { schema } };
-  else if (r.kind === 'export') {
-    Object.assign(success, {
-      description: 'The export as an attachment',
-      headers: { 'Content-Disposition': { description: 'attachment; filename="…"', schema: { type: 'string' } } },
-      content: { 'text/csv': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'array', items: schema } } },
-    });
-  } else success.description = 'Done; no content';
-  const responses: Json = { [String(r.status)]: success };
-  for (const s of e.alsoStatus ?? []) responses[String(s)] = s >= 500 ? { description: 'Not ready', content: success.content } : { description: 'Success' };
-  return {
-    operationId: e.operationId,
-    summary: e.summary,
-    description: e.description + permissionNote(e.permissions, false),
-    tags: [e.tag],
-    security: e.public ? [] : SECURED,
-    ...(parameters.length && { parameters }),
-    ...(requestBody && { requestBody }),
-    responses: { ...responses, ...errorResponses(e.public ?? false) },
-    ...(e.permissions.length && { 'x-rackd-permissions': [...e.permissions] }),
+    responses: { ...successResponses(op, b, comps), ...errorResponses(r.mode === 'public') },
+    ...(r.permissions.length && { 'x-rackd-permissions': [...r.permissions] }),
+    ...(isTool(op) && { 'x-mcp-tool': op.name }),
   };
 }
 
@@ -222,7 +199,7 @@ function tagOf(path: string): string {
   return seg.startsWith('{') ? 'other' : seg;
 }
 
-export function buildOpenApi(ops: readonly Operation[], manual: readonly ManualEndpoint[] = MANUAL_ENDPOINTS): Json {
+export function buildOpenApi(ops: readonly Operation[]): Json {
   const comps = new Components();
   const paths = new Map<string, Map<HttpMethod, Json>>();
   const ids = new Set<string>();
@@ -242,7 +219,6 @@ export function buildOpenApi(ops: readonly Operation[], manual: readonly ManualE
       add(oasPath(b.path), b.method, catalogueOperation(op, b, id, comps));
     });
   }
-  for (const e of manual) add(e.path, e.method, manualOperation(e, comps));
 
   const sortedPaths: Json = {};
   for (const path of [...paths.keys()].sort()) {

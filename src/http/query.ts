@@ -1,4 +1,4 @@
-// Query-string helpers shared by REST list routes.
+// The query string of a REST request as the catalogue's binding rules read it.
 import type { Context } from 'hono';
 import type { AppEnv } from './types.ts';
 
@@ -12,10 +12,4 @@ export function queryObject(c: Context<AppEnv>, arrays: ReadonlySet<string> = ne
     out[k] = arrays.has(k) || values.length > 1 ? values : values[0]!;
   }
   return out;
-}
-
-/** Rackd list shape: a bare JSON array, with the full count in X-Total-Count. */
-export function listResponse<T>(c: Context<AppEnv>, page: { items: T[]; total: number }): Response {
-  c.header('X-Total-Count', String(page.total));
-  return c.json(page.items);
 }

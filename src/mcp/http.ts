@@ -1,6 +1,6 @@
 // The /mcp endpoint: Streamable HTTP (SDK web-standard transport, stateless, JSON responses —
 // SSE only for a call that asked for progress) inside Hono. Bearer credentials only — never
-// cookies or query-string tokens — and an Origin check against DNS rebinding.
+// cookies or query-string tokens — and Host and Origin checks against DNS rebinding.
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono, type Context } from 'hono';
 import { AppError } from '../platform/errors.ts';
@@ -9,15 +9,30 @@ import { authenticate, type BearerVerifier } from '../http/middleware/authentica
 import type { AppEnv } from '../http/types.ts';
 import type { ServiceEnv } from '../services/env.ts';
 import { createMcpServer } from './server.ts';
-import type { PreparedTool } from './tools.ts';
+import { parseToolsets, type PreparedTool } from './tools.ts';
 
 export interface McpRouteOptions {
   tools: readonly PreparedTool[];
   /** Origins browsers may call /mcp from: the server's own and MCP_ALLOWED_ORIGINS. */
   allowedOrigins: () => ReadonlySet<string>;
+  /** Host values that are this server (app.ts ownHosts); anything else is refused. */
+  allowedHosts: () => ReadonlySet<string>;
   bearerVerifiers?: BearerVerifier[];
   /** Value of WWW-Authenticate on a missing or bad credential. */
   challenge: (error?: 'invalid_token') => string;
+}
+
+/**
+ * A page on evil.example whose name was re-pointed at this server (DNS rebinding) reaches it with
+ * `Host: evil.example`, and a browser sends no Origin on a simple same-"origin" request; so the
+ * Host must be one of the server's own names. An allowed entry without a port matches any port.
+ */
+export function hostAllowed(host: string | undefined, allowed: ReadonlySet<string>): boolean {
+  if (host === undefined) return true; // HTTP/1.0 without Host: no browser sends that
+  const h = host.toLowerCase();
+  if (allowed.has(h)) return true;
+  const bare = h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : h.split(':')[0]!;
+  return bare !== h && allowed.has(bare);
 }
 
 function originAllowed(c: Context<AppEnv>, allowed: ReadonlySet<string>): boolean {
@@ -39,6 +54,9 @@ function wantsProgress(body: unknown): boolean {
 export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
+    if (!hostAllowed(c.req.header('host'), opts.allowedHosts())) {
+      return errorResponse(c, new AppError('HOST_NOT_ALLOWED', 'Host not allowed: this server answers /mcp only under its own names; add the name to MCP_ALLOWED_HOSTS'));
+    }
     if (!originAllowed(c, opts.allowedOrigins())) {
       return errorResponse(c, new AppError('ORIGIN_NOT_ALLOWED', 'Origin not allowed; add it to MCP_ALLOWED_ORIGINS'));
     }
@@ -73,7 +91,9 @@ export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> 
     const streaming = wantsProgress(body);
     const timeoutMs = env.config.requestTimeoutMs;
     const budgetMs = streaming || timeoutMs <= 0 ? undefined : Math.max(1_000, timeoutMs - 2_000);
-    const server = createMcpServer(env, ctx, opts.tools, c.get('log'), { budgetMs });
+    // The toolsets the client chose when connecting (every request of a stateless client repeats them).
+    const toolsets = parseToolsets(c.req.queries('toolsets')?.join(','), c.req.header('x-mcp-toolsets'));
+    const server = createMcpServer(env, ctx, opts.tools, c.get('log'), { budgetMs, toolsets });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streaming });
     await server.connect(transport);
     if (streaming) {

@@ -12,6 +12,8 @@ export interface StdioBridgeOptions {
   /** The server's base URL, e.g. http://localhost:8080 (the bridge talks to `<url>/mcp`). */
   url: URL;
   apiKey: string;
+  /** Sent as X-MCP-Toolsets: the server offers only these toolsets (the server checks the names). */
+  toolsets?: string;
   logger: Logger;
   stdin?: Readable;
   stdout?: Writable;
@@ -40,7 +42,7 @@ export async function runStdioBridge(opts: StdioBridgeOptions): Promise<void> {
   const log = opts.logger;
   const local = new StdioServerTransport(stdin, opts.stdout ?? process.stdout);
   const remote = new StreamableHTTPClientTransport(endpoint, {
-    requestInit: { headers: { Authorization: `Bearer ${opts.apiKey}` } },
+    requestInit: { headers: { Authorization: `Bearer ${opts.apiKey}`, ...(opts.toolsets && { 'X-MCP-Toolsets': opts.toolsets }) } },
   });
   const initializeIds = new Set<string | number>();
   const inFlight = new Set<Promise<void>>();

@@ -2,8 +2,7 @@
 // client registration and deletion, consent granted or denied. Never a secret in them.
 import type { CallerContext } from '../auth/context.ts';
 import { recordEvent, type AuditChange } from '../services/audit/record.ts';
-import type { ServiceEnv } from '../services/env.ts';
-import { findUser } from '../services/users/internal.ts';
+import type { OAuthServer } from './server.ts';
 
 export interface OAuthActor {
   userId: string;
@@ -13,9 +12,9 @@ export interface OAuthActor {
 }
 
 /** The request's context re-labelled as an OAuth actor (when a user is known) with source oauth. */
-export function oauthContext(env: ServiceEnv, base: CallerContext, who?: OAuthActor): CallerContext {
+export function oauthContext(server: OAuthServer, base: CallerContext, who?: OAuthActor): CallerContext {
   if (!who) return { ...base, source: 'oauth' };
-  const user = findUser(env.db, who.userId);
+  const user = server.store.user(who.userId);
   return {
     ...base,
     source: 'oauth',
@@ -31,7 +30,7 @@ export function oauthContext(env: ServiceEnv, base: CallerContext, who?: OAuthAc
 }
 
 export function oauthEvent(
-  env: ServiceEnv,
+  server: OAuthServer,
   base: CallerContext,
   who: OAuthActor | undefined,
   meta: { action: string; resource: string; resourceId?: string },
@@ -39,5 +38,5 @@ export function oauthEvent(
   change: AuditChange = {},
   error?: { code: string; message: string },
 ): void {
-  recordEvent(env, oauthContext(env, base, who), meta, status, change, error);
+  recordEvent(server.env, oauthContext(server, base, who), meta, status, change, error);
 }

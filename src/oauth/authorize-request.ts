@@ -2,14 +2,12 @@
 // demand: until the client and its redirect URI are established, problems are shown to the user
 // and nothing redirects; after that, problems go back to the client with `state` and `iss`.
 import { policyFromConfig } from '../net/url-guard.ts';
-import { newId } from '../platform/ids.ts';
-import { oauthClients } from '../db/schema/index.ts';
-import { findClientByClientId, type ClientRow } from '../services/oauth/internal.ts';
+import type { ClientRow } from '../services/oauth/internal.ts';
 import { CimdError, isCimdClientId, resolveCimdClient } from './cimd.ts';
 import type { Params } from './form.ts';
 import { isS256Challenge } from './pkce.ts';
 import { findRedirect } from './redirect-match.ts';
-import { limitScopes, parseScope, SCOPE_READ } from './scopes.ts';
+import { limitScopes, parseScope, SCOPE_READ } from '../auth/scopes.ts';
 import type { OAuthServer } from './server.ts';
 import { isCanonicalResource } from './urls.ts';
 
@@ -56,28 +54,22 @@ export async function resolveClient(server: OAuthServer, clientId: string): Prom
       throw err;
     }
     // Recorded so that codes and grants can reference the client and users can see and revoke it.
-    const now = env.clock.now().toISOString();
-    const fields = {
-      name: doc.client_name,
-      redirectUris: doc.redirect_uris,
-      grantTypes: doc.grant_types,
-      responseTypes: doc.response_types,
-      tokenEndpointAuthMethod: 'none' as const,
-      scope: doc.scope ? parseScope(doc.scope).known.join(' ') || null : null,
-      clientUri: doc.client_uri ?? null,
-      logoUri: doc.logo_uri ?? null,
-      updatedAt: now,
-    };
-    env.db
-      .insert(oauthClients)
-      .values({ id: newId(), clientId, kind: 'cimd', createdAt: now, secretHash: null, ownerUserId: null, applicationType: null, lastUsedAt: null, ...fields })
-      .onConflictDoUpdate({ target: oauthClients.clientId, set: fields })
-      .run();
-    const row = findClientByClientId(env.db, clientId)!;
+    const row = server.store.write((w) =>
+      w.upsertCimdClient(clientId, {
+        name: doc.client_name,
+        redirectUris: doc.redirect_uris,
+        grantTypes: doc.grant_types,
+        responseTypes: doc.response_types,
+        scope: doc.scope ?? null,
+        clientUri: doc.client_uri ?? null,
+        logoUri: doc.logo_uri ?? null,
+        updatedAt: env.clock.now().toISOString(),
+      }),
+    );
     if (row.kind !== 'cimd') return { error: 'client_id is not a metadata-document client' };
     return row;
   }
-  const row = findClientByClientId(env.db, clientId);
+  const row = server.store.clientByClientId(clientId);
   // A CIMD row is only ever reached through its URL above; an id that stopped parsing as one is unknown.
   if (!row || row.kind === 'cimd') return { error: 'Unknown client: this application is not registered with rackd' };
   return row;
@@ -123,10 +115,16 @@ export async function checkAuthorizationRequest(server: OAuthServer, params: Par
     return fail('invalid_target', `resource must be ${urls.resource}`);
   }
   const registered = client.scope ? client.scope.split(' ') : undefined;
+  // The scope a self-registered (DCR) or metadata-document client declared is what it asked for
+  // once, not a ceiling: anyone can register anything, so it bounds nothing, and a client must be
+  // able to step up to the scope a 403 challenge names. What a token may do is bounded by the
+  // user's consent and roles. Only an agent a user registered through /api/oauth/clients carries
+  // a scope its owner chose as its limit.
+  const ceiling = client.kind === 'api' ? registered : undefined;
   let scopes: string[];
   if (params.has('scope')) {
     const { known } = parseScope(params.get('scope'));
-    scopes = limitScopes(known, registered);
+    scopes = limitScopes(known, ceiling);
     if (scopes.length === 0) return fail('invalid_scope', 'None of the requested scopes is known to rackd or allowed for this client');
   } else {
     scopes = registered ?? [SCOPE_READ];

@@ -4,23 +4,21 @@
 // unframeable; forms post only to this origin and, for consent, to the client's redirect origin.
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { oauthCodes } from '../db/schema/index.ts';
 import { CONTENT_SECURITY_POLICY } from '../http/middleware/security-headers.ts';
 import { SESSION_COOKIE, setSessionCookie } from '../http/middleware/authenticate.ts';
 import type { AppEnv } from '../http/types.ts';
 import { AppError } from '../platform/errors.ts';
-import { newId, randomToken, sha256Hex } from '../platform/ids.ts';
+import { newId, randomToken } from '../platform/ids.ts';
 import { authenticateSession } from '../services/auth/authenticate.ts';
 import { login } from '../services/auth/login.ts';
-import { CODE_PREFIX, touchClient } from '../services/oauth/internal.ts';
+import { CODE_PREFIX } from '../services/oauth/internal.ts';
 import { consentPage, errorPage, loginPage } from '../web/oauth-pages.ts';
-import { emitEvent } from '../webhooks/emit.ts';
 import { oauthContext, oauthEvent } from './audit.ts';
 import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest, type Checked } from './authorize-request.ts';
 import { checkConsentToken, checkLoginToken, consentToken, loginToken } from './csrf.ts';
 import { paramsOf } from './form.ts';
 import { isLoopbackRedirect } from './redirect-match.ts';
-import { describeScope } from './scopes.ts';
+import { describeScope } from '../auth/scopes.ts';
 import type { OAuthServer } from './server.ts';
 
 export const CODE_TTL_MS = 60_000;
@@ -128,8 +126,8 @@ export async function authorizePost(server: OAuthServer, c: C): Promise<Response
     }
     const username = all.get('username') ?? '';
     try {
-      const result = await login(env, { ...c.get('caller'), source: 'oauth' }, { username, password: all.get('password') ?? '' }, c.req.header('user-agent') ?? '');
-      setSessionCookie(c, result.token, result.expiresAt, env.config.cookieSecure);
+      const result = await login(env, { ...c.get('caller'), source: 'oauth' }, { username, password: all.get('password') ?? '' }, { userAgent: c.req.header('user-agent') ?? '' });
+      setSessionCookie(c, result.token, result.expires_at, env.config.cookieSecure);
     } catch (err) {
       if (err instanceof AppError && (err.code === 'INVALID_CREDENTIALS' || err.code === 'INVALID_INPUT')) {
         return showLogin(server, c, r, 401, { error: 'Invalid username or password', username });
@@ -150,36 +148,30 @@ export async function authorizePost(server: OAuthServer, c: C): Promise<Response
   const who = { userId: actor.userId, clientId: r.client.clientId, scope: r.scopes.join(' ') };
   const audit = { resource: 'oauth_client', resourceId: r.client.id };
   if (action === 'deny') {
-    oauthEvent(env, session, who, { action: 'oauth_consent.deny', ...audit }, 'success', { extra: { client_id: r.client.clientId, scope: who.scope } });
+    oauthEvent(server, session, who, { action: 'oauth_consent.deny', ...audit }, 'success', { extra: { client_id: r.client.clientId, scope: who.scope } });
     return redirect(c, redirectWith(r.redirectUri, issuer, { error: 'access_denied', error_description: 'The user denied the request', state: r.state }), 303);
   }
   const code = CODE_PREFIX + randomToken(32);
   const nowMs = env.clock.now().getTime();
   const grantId = newId();
-  env.db.transaction(
-    (tx) => {
-      tx.insert(oauthCodes)
-        .values({
-          codeHash: sha256Hex(code),
-          clientId: r.client.id,
-          userId: actor.userId,
-          grantId,
-          redirectUri: r.redirectUri,
-          scope: r.scopes.join(' '),
-          resource: r.resource,
-          codeChallenge: r.codeChallenge,
-          createdAt: new Date(nowMs).toISOString(),
-          expiresAt: new Date(nowMs + CODE_TTL_MS).toISOString(),
-        })
-        .run();
-      touchClient(tx, r.client.id, new Date(nowMs).toISOString());
-      emitEvent(tx, env, oauthContext(env, session, { ...who, grantId }), 'oauth_authorization.granted', {
-        resource_id: r.client.id,
-        after: { client_id: r.client.clientId, client_name: r.client.name, user_id: actor.userId, scope: who.scope, redirect_uri: r.redirectUri },
-      });
-    },
-    { behavior: 'immediate' },
-  );
-  oauthEvent(env, session, { ...who, grantId }, { action: 'oauth_consent.grant', ...audit }, 'success', { extra: { client_id: r.client.clientId, scope: who.scope, redirect_uri: r.redirectUri } });
+  server.store.write((w) => {
+    w.insertCode(code, {
+      clientId: r.client.id,
+      userId: actor.userId,
+      grantId,
+      redirectUri: r.redirectUri,
+      scope: r.scopes.join(' '),
+      resource: r.resource,
+      codeChallenge: r.codeChallenge,
+      createdAt: new Date(nowMs).toISOString(),
+      expiresAt: new Date(nowMs + CODE_TTL_MS).toISOString(),
+    });
+    w.touchClient(r.client.id, new Date(nowMs).toISOString());
+    w.publish(oauthContext(server, session, { ...who, grantId }), 'oauth_authorization.granted', {
+      resource_id: r.client.id,
+      after: { client_id: r.client.clientId, client_name: r.client.name, user_id: actor.userId, scope: who.scope, redirect_uri: r.redirectUri },
+    });
+  });
+  oauthEvent(server, session, { ...who, grantId }, { action: 'oauth_consent.grant', ...audit }, 'success', { extra: { client_id: r.client.clientId, scope: who.scope, redirect_uri: r.redirectUri } });
   return redirect(c, redirectWith(r.redirectUri, issuer, { code, state: r.state }), 303);
 }

@@ -5,7 +5,7 @@
 import { AppError } from '../platform/errors.ts';
 import { OutboundError, safeFetch } from '../net/safe-fetch.ts';
 import { MAX_URL_LENGTH, rawAuthority, type TargetPolicy } from '../net/url-guard.ts';
-import { redirectUriProblem } from './redirect-uri.ts';
+import { ClientMetadataError, validateClientMetadata } from '../services/oauth/client-metadata.ts';
 
 export interface CimdClient {
   client_id: string;
@@ -17,6 +17,7 @@ export interface CimdClient {
   token_endpoint_auth_method: 'none';
   grant_types: string[];
   response_types: string[];
+  /** The document's known scopes (unknown ones dropped). */
   scope?: string;
 }
 
@@ -60,9 +61,6 @@ export const CIMD_CACHE_DEFAULT_MS = 5 * 60_000;
 export const CIMD_FAILURE_TTL_MS = 30_000;
 export const CIMD_CACHE_MAX_ENTRIES = 1000;
 
-const MAX_REDIRECT_URIS = 20;
-const SUPPORTED_GRANTS = new Set(['authorization_code', 'refresh_token']);
-const SHARED_SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /** Why a string is not a usable Client Identifier URL (draft §3), or undefined when it is one. */
@@ -204,29 +202,6 @@ async function fetchDocument(
 const shown = (v: unknown): string => JSON.stringify(v)?.slice(0, 120) ?? String(v);
 const bad = (message: string) => new CimdError('invalid_document', message);
 
-function stringList(doc: Record<string, unknown>, field: string, fallback: string[]): string[] {
-  const v = doc[field];
-  if (v === undefined) return fallback;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw bad(`${field} must be an array of strings`);
-  return v as string[];
-}
-
-function optionalHttpsUrl(doc: Record<string, unknown>, field: string): string | undefined {
-  const v = doc[field];
-  if (v === undefined) return undefined;
-  let ok = typeof v === 'string' && v.length <= MAX_URL_LENGTH && !/[^\x21-\x7e]/.test(v);
-  if (ok) {
-    try {
-      const u = new URL(v as string);
-      ok = u.protocol === 'https:' && !u.username && !u.password;
-    } catch {
-      ok = false;
-    }
-  }
-  if (!ok) throw bad(`${field} must be an https URL`);
-  return v as string;
-}
-
 /** Checks a parsed document against the draft and our own rules; exported for the registration tests. */
 export function validateCimdDocument(clientId: string, doc: unknown, allowedRedirectSchemes: readonly string[] = []): CimdClient {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw bad('the client metadata document must be a JSON object');
@@ -242,51 +217,25 @@ export function validateCimdDocument(clientId: string, doc: unknown, allowedRedi
   if (Array.isArray(keys) && keys.some((k) => typeof k === 'object' && k !== null && PRIVATE_JWK_MEMBERS.some((m) => m in k))) {
     throw bad('jwks must not contain private key material');
   }
-  const method = d.token_endpoint_auth_method ?? 'none';
-  if (method !== 'none') {
-    const why = SHARED_SECRET_METHODS.has(method as string)
-      ? 'documents cannot use a shared secret'
-      : 'this server accepts only public clients ("none") through metadata documents';
-    throw new CimdError('unsupported_auth_method', `token_endpoint_auth_method ${shown(method)} is not allowed: ${why}`);
-  }
-  const name = d.client_name;
-  if (typeof name !== 'string' || name.trim() === '') throw bad('client_name is required');
-  if (name.length > 200 || /[\p{Cc}\p{Cf}]/u.test(name)) throw bad('client_name must be at most 200 characters without control characters');
-
-  const uris = d.redirect_uris;
-  if (!Array.isArray(uris) || uris.length === 0) throw bad('redirect_uris is required (a non-empty array)');
-  if (uris.length > MAX_REDIRECT_URIS) throw bad(`redirect_uris may list at most ${MAX_REDIRECT_URIS} URIs`);
-  uris.forEach((uri, i) => {
-    const problem = redirectUriProblem(uri, { allowedSchemes: allowedRedirectSchemes });
-    if (problem) throw new CimdError('invalid_redirect_uri', `redirect_uris[${i}] ${shown(uri)} ${problem}`);
-  });
-
-  const grantTypes = stringList(d, 'grant_types', ['authorization_code']);
-  const badGrant = grantTypes.find((g) => !SUPPORTED_GRANTS.has(g));
-  if (badGrant) throw bad(`grant_types ${shown(badGrant)} is not supported for metadata-document clients`);
-  if (!grantTypes.includes('authorization_code')) throw bad('grant_types must include authorization_code');
-  const responseTypes = stringList(d, 'response_types', ['code']);
-  if (responseTypes.length === 0 || responseTypes.some((t) => t !== 'code')) throw bad('response_types must be ["code"]');
-
-  let scope: string | undefined;
-  if (d.scope !== undefined) {
-    if (typeof d.scope !== 'string' || d.scope.length > 2000 || /[^\x20-\x7e]/.test(d.scope)) {
-      throw bad('scope must be a space-separated string of scope names');
-    }
-    scope = d.scope;
+  let m;
+  try {
+    m = validateClientMetadata(d, 'cimd', { allowedSchemes: allowedRedirectSchemes });
+  } catch (err) {
+    if (!(err instanceof ClientMetadataError)) throw err;
+    // A bad URI in the list is invalid_redirect_uri; a list that is missing or too long is a bad document.
+    const reason = err.reason === 'unsupported_auth_method' ? err.reason : err.reason === 'invalid_redirect_uri' && err.field !== 'redirect_uris' ? 'invalid_redirect_uri' : 'invalid_document';
+    throw new CimdError(reason, err.message);
   }
   const client: CimdClient = {
     client_id: clientId,
-    client_name: name,
-    redirect_uris: uris as string[],
+    client_name: m.name,
+    redirect_uris: m.redirectUris,
     token_endpoint_auth_method: 'none',
-    grant_types: grantTypes,
-    response_types: responseTypes,
+    grant_types: m.grantTypes,
+    response_types: m.responseTypes,
   };
-  const clientUri = optionalHttpsUrl(d, 'client_uri');
-  const logoUri = optionalHttpsUrl(d, 'logo_uri');
-  if (clientUri !== undefined) client.client_uri = clientUri;
-  if (logoUri !== undefined) client.logo_uri = logoUri;
-  if (scope !== undefined) client.scope = scope;
+  if (m.clientUri !== undefined) client.client_uri = m.clientUri;
+  if (m.logoUri !== undefined) client.logo_uri = m.logoUri;
+  if (m.scope !== null) client.scope = m.scope;
   return client;
 }

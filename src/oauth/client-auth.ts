@@ -2,8 +2,8 @@
 // client_secret_post and none (public clients send only client_id). One method per request;
 // secrets are compared as SHA-256 digests in constant time.
 import { safeEqual, sha256Hex } from '../platform/ids.ts';
-import type { ServiceEnv } from '../services/env.ts';
-import { findClientByClientId, type ClientRow } from '../services/oauth/internal.ts';
+import type { ClientRow } from '../services/oauth/internal.ts';
+import type { OAuthReads } from '../services/oauth/store.ts';
 import { OAuthError } from './errors.ts';
 import type { Params } from './form.ts';
 
@@ -30,7 +30,7 @@ function parseBasic(header: string): { id: string; secret: string } {
   }
 }
 
-export function authenticateClient(env: ServiceEnv, authorization: string | undefined, form: Params): AuthenticatedClient {
+export function authenticateClient(store: Pick<OAuthReads, 'clientByClientId'>, authorization: string | undefined, form: Params): AuthenticatedClient {
   const basicHeader = authorization !== undefined && /^Basic\b/i.test(authorization) ? authorization : undefined;
   let clientId: string | undefined;
   let secret: string | undefined;
@@ -49,7 +49,7 @@ export function authenticateClient(env: ServiceEnv, authorization: string | unde
   }
   const fail = (why: string) => new OAuthError('invalid_client', why, 401, method === 'client_secret_basic');
   if (!clientId) throw fail('Client authentication failed: client_id is missing');
-  const client = findClientByClientId(env.db, clientId);
+  const client = store.clientByClientId(clientId);
   if (!client) {
     // Same work as a real comparison, so unknown ids and wrong secrets take the same time.
     if (secret !== undefined) safeEqual(sha256Hex(secret), sha256Hex(''));

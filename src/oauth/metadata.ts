@@ -1,7 +1,7 @@
 // RFC 8414 authorization-server metadata, RFC 9728 protected-resource metadata and the JWKS.
 // Built once from OAuthUrls, so the issuer, resource and endpoint strings are the same bytes in
 // every document, header and token.
-import { SCOPES_SUPPORTED } from './scopes.ts';
+import { SCOPES_SUPPORTED } from '../auth/scopes.ts';
 import type { OAuthUrls } from './urls.ts';
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];

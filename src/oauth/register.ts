@@ -1,101 +1,27 @@
 // POST /mcp-oauth/register — RFC 7591 dynamic client registration, open to anyone (rate-limited
-// by the sensitive-route limiter). Redirect URIs follow redirect-uri.ts; unknown metadata is
-// ignored as RFC 7591 §2 requires; client_credentials is not offered here because a self-registered
-// client has no user to act as. Unused registrations expire after 90 days (oauth-cleanup job).
+// by the sensitive-route limiter). The metadata follows the one client-metadata validator
+// (services/oauth/client-metadata.ts, profile `dcr`); unknown metadata is ignored as RFC 7591 §2
+// requires; client_credentials is not offered here because a self-registered client has no user
+// to act as. Unused registrations expire after 90 days (oauth-cleanup job).
 import type { Context } from 'hono';
-import { oauthClients } from '../db/schema/index.ts';
-import { AppError } from '../platform/errors.ts';
 import { newId, randomToken, sha256Hex } from '../platform/ids.ts';
+import { ClientMetadataError, validateClientMetadata, type ClientMetadata } from '../services/oauth/client-metadata.ts';
 import { CLIENT_SECRET_PREFIX } from '../services/oauth/internal.ts';
-import { emitEvent } from '../webhooks/emit.ts';
 import { oauthContext, oauthEvent } from './audit.ts';
 import { noStore, OAuthError, oauthErrorResponse } from './errors.ts';
-import { validateRedirectUri } from './redirect-uri.ts';
-import { parseScope } from './scopes.ts';
 import type { OAuthServer } from './server.ts';
 import type { AppEnv } from '../http/types.ts';
 
-const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
-type AuthMethod = (typeof AUTH_METHODS)[number];
-const DCR_GRANTS = new Set(['authorization_code', 'refresh_token']);
-
 const meta = (why: string) => new OAuthError('invalid_client_metadata', why);
 
-function optionalString(body: Record<string, unknown>, key: string, max: number): string | undefined {
-  const v = body[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || v.length > max) throw meta(`${key} must be a string of at most ${max} characters`);
-  return v;
-}
-
-function optionalHttpsUrl(body: Record<string, unknown>, key: string): string | undefined {
-  const v = optionalString(body, key, 2048);
-  if (v === undefined) return undefined;
-  let url: URL | undefined;
+/** RFC 7591 errors: a bad redirect URI is invalid_redirect_uri, anything else invalid_client_metadata. */
+export function parseRegistration(raw: unknown, allowedSchemes: readonly string[]): ClientMetadata {
   try {
-    url = new URL(v);
-  } catch {
-    url = undefined;
+    return validateClientMetadata(raw, 'dcr', { allowedSchemes });
+  } catch (err) {
+    if (err instanceof ClientMetadataError) throw new OAuthError(err.reason === 'invalid_redirect_uri' ? 'invalid_redirect_uri' : 'invalid_client_metadata', err.message);
+    throw err;
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || /[^\x21-\x7e]/.test(v)) throw meta(`${key} must be an http(s) URL`);
-  return v;
-}
-
-interface ParsedRegistration {
-  name: string;
-  redirectUris: string[];
-  grantTypes: string[];
-  method: AuthMethod;
-  scope: string | null;
-  clientUri?: string;
-  logoUri?: string;
-  applicationType?: string;
-}
-
-export function parseRegistration(raw: unknown, allowedSchemes: readonly string[]): ParsedRegistration {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw meta('The body must be a JSON object');
-  const body = raw as Record<string, unknown>;
-  const uris = body.redirect_uris;
-  if (!Array.isArray(uris) || uris.length === 0) throw new OAuthError('invalid_redirect_uri', 'redirect_uris must list at least one URI');
-  if (uris.length > 20) throw new OAuthError('invalid_redirect_uri', 'At most 20 redirect_uris');
-  const redirectUris: string[] = [];
-  for (const [i, uri] of uris.entries()) {
-    try {
-      const ok = validateRedirectUri(uri, { allowedSchemes }, `redirect_uris[${i}]`);
-      if (!redirectUris.includes(ok)) redirectUris.push(ok);
-    } catch (err) {
-      if (err instanceof AppError) throw new OAuthError('invalid_redirect_uri', err.message);
-      throw err;
-    }
-  }
-  const method = (optionalString(body, 'token_endpoint_auth_method', 64) ?? 'client_secret_basic') as AuthMethod;
-  if (!AUTH_METHODS.includes(method)) throw meta(`token_endpoint_auth_method must be one of ${AUTH_METHODS.join(', ')}`);
-  let grantTypes = ['authorization_code', 'refresh_token'];
-  if (body.grant_types !== undefined) {
-    if (!Array.isArray(body.grant_types) || body.grant_types.some((g) => typeof g !== 'string')) throw meta('grant_types must be an array of strings');
-    const bad = (body.grant_types as string[]).filter((g) => !DCR_GRANTS.has(g));
-    if (bad.length) throw meta(`Unsupported grant_types for dynamic registration: ${bad.join(', ')} (supported: authorization_code, refresh_token)`);
-    grantTypes = [...new Set(body.grant_types as string[])];
-    if (!grantTypes.includes('authorization_code')) throw meta('grant_types must include authorization_code');
-  }
-  if (body.response_types !== undefined) {
-    const rt = body.response_types;
-    if (!Array.isArray(rt) || rt.length === 0 || rt.some((r) => r !== 'code')) throw meta('response_types may only be ["code"]');
-  }
-  const scopeText = optionalString(body, 'scope', 4096);
-  const scope = scopeText === undefined ? null : parseScope(scopeText).known.join(' ') || null;
-  const applicationType = optionalString(body, 'application_type', 16);
-  if (applicationType !== undefined && applicationType !== 'native' && applicationType !== 'web') throw meta('application_type must be native or web');
-  return {
-    name: (optionalString(body, 'client_name', 200) ?? '').trim(),
-    redirectUris,
-    grantTypes,
-    method,
-    scope,
-    clientUri: optionalHttpsUrl(body, 'client_uri'),
-    logoUri: optionalHttpsUrl(body, 'logo_uri'),
-    applicationType,
-  };
 }
 
 export async function registerEndpoint(server: OAuthServer, c: Context<AppEnv>): Promise<Response> {
@@ -130,7 +56,6 @@ export async function registerEndpoint(server: OAuthServer, c: Context<AppEnv>):
       ownerUserId: null,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
-      lastUsedAt: null,
     };
     const out = {
       client_id: id,
@@ -147,20 +72,17 @@ export async function registerEndpoint(server: OAuthServer, c: Context<AppEnv>):
       ...(reg.applicationType ? { application_type: reg.applicationType } : {}),
     };
     const { client_secret: _secret, ...withoutSecret } = out as typeof out & { client_secret?: string };
-    // The client row and its webhook event commit together (the outbox), so a subscriber hears of
-    // every registered client and of none that failed to register.
-    env.db.transaction(
-      (tx) => {
-        tx.insert(oauthClients).values(row).run();
-        emitEvent(tx, env, oauthContext(env, c.get('caller')), 'oauth_client.created', { resource_id: id, after: withoutSecret });
-      },
-      { behavior: 'immediate' },
-    );
-    oauthEvent(env, c.get('caller'), undefined, { action: 'oauth_client.register', resource: 'oauth_client', resourceId: id }, 'success', { after: withoutSecret });
+    // The client row and its event commit together (the outbox), so a subscriber hears of every
+    // registered client and of none that failed to register.
+    server.store.write((w) => {
+      w.insertClient(row);
+      w.publish(oauthContext(server, c.get('caller')), 'oauth_client.created', { resource_id: id, after: withoutSecret });
+    });
+    oauthEvent(server, c.get('caller'), undefined, { action: 'oauth_client.register', resource: 'oauth_client', resourceId: id }, 'success', { after: withoutSecret });
     return c.json(out, 201);
   } catch (err) {
     if (err instanceof OAuthError) {
-      oauthEvent(env, c.get('caller'), undefined, { action: 'oauth_client.register', resource: 'oauth_client' }, 'failure', {}, { code: err.code, message: err.description });
+      oauthEvent(server, c.get('caller'), undefined, { action: 'oauth_client.register', resource: 'oauth_client' }, 'failure', {}, { code: err.code, message: err.description });
       return oauthErrorResponse(c, err);
     }
     throw err;

@@ -11,9 +11,8 @@ import type { PreparedTool } from '../mcp/tools.ts';
 import { permissionsOf } from '../operations/types.ts';
 import { AppError } from '../platform/errors.ts';
 import { userContext } from '../services/auth/context.ts';
-import { findGrant } from '../services/oauth/internal.ts';
-import { accessOfUser, findUser, type UserRow } from '../services/users/internal.ts';
-import { DEFAULT_CHALLENGE_SCOPE, expandScopes, neededScope, SCOPE_ADMIN } from './scopes.ts';
+import type { UserRow } from '../services/users/internal.ts';
+import { DEFAULT_CHALLENGE_SCOPE, expandScopes, neededScope } from '../auth/scopes.ts';
 import type { OAuthServer } from './server.ts';
 import type { AccessTokenClaims } from './signing.ts';
 
@@ -31,9 +30,9 @@ export async function verifyAccessToken(server: OAuthServer, token: string): Pro
   } catch {
     return { ok: false };
   }
-  const grant = findGrant(env.db, claims.fid);
+  const grant = server.store.grant(claims.fid);
   if (!grant || grant.revokedAt || grant.userId !== claims.sub) return { ok: false };
-  const user = findUser(env.db, claims.sub);
+  const user = server.store.user(claims.sub);
   if (!user || !user.isActive) return { ok: false };
   // A password change ends sessions; it ends the tokens of earlier sign-ins too.
   if (user.passwordChangedAt && grant.createdAt < user.passwordChangedAt) return { ok: false };
@@ -54,9 +53,8 @@ export function accessTokenVerifier(server: OAuthServer): BearerVerifier {
       tokenId: r.claims.jti,
       scopes: r.scopes,
     };
-    const ctx = userContext(server.env, actor, meta, expandScopes(r.scopes));
     // Administrator-only guards (requireAdmin, "see everyone's keys") need the admin scope too.
-    return { ok: true, ctx: { ...ctx, isAdmin: ctx.isAdmin && r.scopes.includes(SCOPE_ADMIN) } };
+    return { ok: true, ctx: userContext(server.env, actor, meta, expandScopes(r.scopes), r.scopes) };
   };
 }
 
@@ -99,7 +97,7 @@ export function mcpScopeGate(server: OAuthServer, tools: readonly PreparedTool[]
     }
     const messages = (Array.isArray(body) ? body : [body]) as Array<{ method?: unknown; params?: { name?: unknown } }>;
     const scoped = expandScopes(verified.scopes);
-    const held = new Set(accessOfUser(server.env.db, verified.user.id).permissions);
+    const held = new Set(server.store.permissionsOf(verified.user.id));
     for (const m of messages) {
       if (m?.method !== 'tools/call' || typeof m.params?.name !== 'string') continue;
       const tool = byName.get(m.params.name);
@@ -135,7 +133,7 @@ export function apiScopeChallenge(server: OAuthServer): MiddlewareHandler<AppEnv
       return;
     }
     if (!permission) return;
-    if (!accessOfUser(server.env.db, caller.actor.userId).permissions.includes(permission)) return;
+    if (!server.store.permissionsOf(caller.actor.userId).includes(permission)) return;
     const scope = neededScope([permission]);
     c.res.headers.set('WWW-Authenticate', insufficientScopeChallenge(server, scope, `The token's scopes do not cover ${permission}; request scope ${scope}`));
   };

@@ -3,11 +3,7 @@
 // whole grant (RFC 7009 §2.1 allows it), so the pair dies together. Unknown, expired or foreign-
 // looking garbage answers 200: the caller learns nothing about other tokens.
 import type { Context } from 'hono';
-import { eq } from 'drizzle-orm';
-import { oauthRefreshTokens } from '../db/schema/index.ts';
 import type { AppEnv } from '../http/types.ts';
-import { sha256Hex } from '../platform/ids.ts';
-import { findGrant, revokeGrant } from '../services/oauth/internal.ts';
 import { oauthEvent } from './audit.ts';
 import { authenticateClient } from './client-auth.ts';
 import { noStore, OAuthError, oauthErrorResponse } from './errors.ts';
@@ -22,7 +18,7 @@ export async function revokeEndpoint(server: OAuthServer, c: Context<AppEnv>): P
     const form = await readForm(c);
     const token = form.get('token');
     if (!token) throw new OAuthError('invalid_request', 'token is required');
-    const { client } = authenticateClient(env, c.req.header('authorization'), form);
+    const { client } = authenticateClient(server.store, c.req.header('authorization'), form);
     let grantId: string | undefined;
     if (looksLikeJwt(token)) {
       const urls = server.urls();
@@ -32,20 +28,20 @@ export async function revokeEndpoint(server: OAuthServer, c: Context<AppEnv>): P
         grantId = claims.fid;
       }
     } else {
-      const row = env.db.select().from(oauthRefreshTokens).where(eq(oauthRefreshTokens.tokenHash, sha256Hex(token))).get();
-      const grant = row ? findGrant(env.db, row.grantId) : undefined;
+      const row = server.store.refreshToken(token);
+      const grant = row ? server.store.grant(row.grantId) : undefined;
       if (grant) {
         if (grant.clientId !== client.id) throw new OAuthError('invalid_request', 'The token was not issued to this client');
         grantId = grant.id;
       }
     }
     if (grantId) {
-      const grant = findGrant(env.db, grantId);
+      const grant = server.store.grant(grantId);
       const now = env.clock.now().toISOString();
-      const changed = env.db.transaction((tx) => revokeGrant(tx, grantId, 'client_revoked', now), { behavior: 'immediate' });
+      const changed = server.store.write((w) => w.revokeGrant(grantId, 'client_revoked', now));
       if (changed && grant) {
         oauthEvent(
-          env,
+          server,
           c.get('caller'),
           { userId: grant.userId, clientId: client.clientId, grantId },
           { action: 'oauth_token.revoke', resource: 'oauth_grant', resourceId: grantId },

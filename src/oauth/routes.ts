@@ -3,7 +3,9 @@
 // are involved: CORS without cookies); /authorize is a navigation and needs none.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
+import { errorResponse } from '../http/errors.ts';
 import type { AppEnv } from '../http/types.ts';
+import { AppError } from '../platform/errors.ts';
 import { authorizeGet, authorizePost } from './authorize.ts';
 import { authorizationServerMetadata, protectedResourceMetadata } from './metadata.ts';
 import { registerEndpoint } from './register.ts';
@@ -42,6 +44,26 @@ export function oauthRoutes(server: OAuthServer): Hono<AppEnv> {
   app.post(`${OAUTH_PREFIX}/token`, (c) => tokenEndpoint(server, c));
   app.post(`${OAUTH_PREFIX}/register`, (c) => registerEndpoint(server, c));
   app.post(`${OAUTH_PREFIX}/revoke`, (c) => revokeEndpoint(server, c));
+
+  // Every other method on these URLs is 405 with Allow (RFC 9110 §15.5.6), not a 404 that would
+  // say the endpoint does not exist. Registered after the handlers, so only what they leave reaches it.
+  const allow: [string, string][] = [
+    [AS_METADATA_PATH, 'GET, HEAD'],
+    [PRM_PATH, 'GET, HEAD'],
+    [`${PRM_PATH}${MCP_PATH}`, 'GET, HEAD'],
+    [`${OAUTH_PREFIX}/jwks`, 'GET, HEAD'],
+    [`${OAUTH_PREFIX}/authorize`, 'GET, HEAD, POST'],
+    [`${OAUTH_PREFIX}/token`, 'POST'],
+    [`${OAUTH_PREFIX}/register`, 'POST'],
+    [`${OAUTH_PREFIX}/revoke`, 'POST'],
+  ];
+  for (const [path, methods] of allow) {
+    app.all(path, (c) => {
+      const res = errorResponse(c, new AppError('METHOD_NOT_ALLOWED', `Method ${c.req.method} not allowed here; use ${methods}`));
+      res.headers.set('Allow', methods);
+      return res;
+    });
+  }
   return app;
 }
 
@@ -55,7 +77,7 @@ export function mcpCors(allowed: () => ReadonlySet<string>): MiddlewareHandler<A
   const withCors = cors({
     origin: (origin) => (allowed().has(origin.toLowerCase().replace(/\/$/, '')) ? origin : null),
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Last-Event-ID', 'Mcp-Method', 'Mcp-Name'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Last-Event-ID', 'Mcp-Method', 'Mcp-Name', 'X-MCP-Toolsets'],
     exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
     maxAge: 600,
   });

@@ -3,7 +3,6 @@
 // issue and refresh, every refusal, and the revocations that replay detection causes.
 import type { Context } from 'hono';
 import type { AppEnv } from '../http/types.ts';
-import { touchClient } from '../services/oauth/internal.ts';
 import { oauthEvent } from './audit.ts';
 import { authenticateClient } from './client-auth.ts';
 import { noStore, OAuthError, oauthErrorResponse } from './errors.ts';
@@ -27,9 +26,9 @@ export async function tokenEndpoint(server: OAuthServer, c: Context<AppEnv>): Pr
     grantType = form.get('grant_type');
     if (!grantType) throw new OAuthError('invalid_request', 'grant_type is required');
     if (!GRANTS.has(grantType)) throw new OAuthError('unsupported_grant_type', `Unsupported grant_type ${grantType}`);
-    const { client } = authenticateClient(env, c.req.header('authorization'), form);
+    const { client } = authenticateClient(server.store, c.req.header('authorization'), form);
     clientId = client.clientId;
-    touchClient(env.db, client.id, env.clock.now().toISOString());
+    server.store.write((w) => w.touchClient(client.id, env.clock.now().toISOString()));
     let issuance: Issuance;
     if (grantType === 'client_credentials') {
       issuance = clientCredentialsGrant(server, client, form);
@@ -39,7 +38,7 @@ export async function tokenEndpoint(server: OAuthServer, c: Context<AppEnv>): Pr
         const revoked = 'replayedGrant' in outcome ? outcome.replayedGrant : 'reusedGrant' in outcome ? outcome.reusedGrant : undefined;
         if (revoked && outcome.userId) {
           oauthEvent(
-            env,
+            server,
             base,
             { userId: outcome.userId, clientId: client.clientId, grantId: revoked },
             { action: 'oauth_token.revoke', resource: 'oauth_grant', resourceId: revoked },
@@ -53,7 +52,7 @@ export async function tokenEndpoint(server: OAuthServer, c: Context<AppEnv>): Pr
     }
     const body = await signIssuance(server, issuance);
     oauthEvent(
-      env,
+      server,
       base,
       { userId: issuance.userId, clientId: client.clientId, grantId: issuance.grantId, scope: issuance.scope },
       { action: grantType === 'refresh_token' ? 'oauth_token.refresh' : 'oauth_token.issue', resource: 'oauth_grant', resourceId: issuance.grantId },
@@ -64,7 +63,7 @@ export async function tokenEndpoint(server: OAuthServer, c: Context<AppEnv>): Pr
   } catch (err) {
     if (!(err instanceof OAuthError)) throw err;
     oauthEvent(
-      env,
+      server,
       base,
       undefined,
       { action: grantType === 'refresh_token' ? 'oauth_token.refresh' : 'oauth_token.issue', resource: 'oauth_grant' },

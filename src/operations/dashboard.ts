@@ -6,14 +6,13 @@ export const dashboardOperations = [
   defineOperation({
     name: 'dashboard_get',
     title: 'Inventory dashboard',
-    description:
-      'Totals of devices (by status), networks, pools, datacenters and active reservations; overall IPv4 utilization; the ' +
-      'fullest networks; and stale devices (active but unchanged for stale_days). Every figure covers all rows.',
+    description: 'Totals by kind and device status, IPv4 utilization, the fullest networks, stale devices.',
     permission: 'dashboard:read',
     annotations: { readOnly: true, destructive: false, idempotent: true },
     input: DashboardInputSchema,
     output: DashboardSchema,
-    run: (env, ctx, input) => getDashboard(env, ctx, input),
+    run: getDashboard,
     http: { method: 'GET', path: '/api/dashboard' },
+    toolset: 'inventory',
   }),
 ];

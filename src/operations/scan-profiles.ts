@@ -1,59 +1,38 @@
-import { DeletedSchema, IdInputSchema } from '../../schemas/datacenters.ts';
+import { DeletedSchema } from '../../schemas/common.ts';
 import { ListScanProfilesInputSchema, SaveScanProfileInputSchema, ScanProfilePageSchema, ScanProfileSchema } from '../../schemas/scan-profiles.ts';
 import { deleteScanProfile } from '../services/scan-profiles/delete.ts';
 import { getScanProfile } from '../services/scan-profiles/get.ts';
 import { listScanProfiles } from '../services/scan-profiles/list.ts';
 import { saveScanProfile } from '../services/scan-profiles/save.ts';
-import { defineOperation } from './types.ts';
+import { crud } from './crud.ts';
+
+const c = crud({ entity: 'scan_profile', permission: 'scan-profile', path: '/api/scan-profiles', toolset: 'discovery' });
 
 export const scanProfileOperations = [
-  defineOperation({
-    name: 'scan_profile_list',
+  c.list({
     title: 'List scan profiles',
-    description:
-      'List scan profiles (ports, SNMP/SSH and their credentials, timing), sorted by name. Built-ins: default-quick, default-full, default-deep, default-infrastructure.',
-    permission: 'scan-profile:list',
-    annotations: { readOnly: true, destructive: false, idempotent: true },
+    description: 'Scan profiles (ports, SNMP/SSH and credentials, timing) by name, including the built-in default-*.',
     input: ListScanProfilesInputSchema,
     output: ScanProfilePageSchema,
-    run: (env, ctx, input) => listScanProfiles(env, ctx, input),
-    http: { method: 'GET', path: '/api/scan-profiles', response: 'items' },
+    run: listScanProfiles,
   }),
-  defineOperation({
-    name: 'scan_profile_get',
+  c.get({
     title: 'Get a scan profile',
-    description: 'Get one scan profile by id (e.g. default-quick).',
-    permission: 'scan-profile:read',
-    annotations: { readOnly: true, destructive: false, idempotent: true },
-    input: IdInputSchema,
+    description: 'One scan profile (e.g. default-quick).',
     output: ScanProfileSchema,
-    run: (env, ctx, input) => getScanProfile(env, ctx, input.id),
-    http: { method: 'GET', path: '/api/scan-profiles/:id' },
+    run: getScanProfile,
   }),
-  defineOperation({
-    name: 'scan_profile_save',
+  c.save({
     title: 'Create or update a scan profile',
-    description:
-      'Create a scan profile (omit id; name and scan_type required) or update one (give id; only the fields sent change). snmp_credential_id must name an snmp_v2c/snmp_v3 credential and ssh_credential_id an ssh_password/ssh_key one. Built-in profiles can be tuned but keep their name and scan type.',
-    permission: ['scan-profile:create', 'scan-profile:update'],
-    annotations: { readOnly: false, destructive: false, idempotent: false },
+    description: 'Create (name, scan_type required) or update a scan profile. snmp_credential_id names an SNMP credential, ssh_credential_id an SSH one. Built-ins keep their name and scan type.',
     input: SaveScanProfileInputSchema,
     output: ScanProfileSchema,
-    run: (env, ctx, input) => saveScanProfile(env, ctx, input),
-    http: [
-      { method: 'POST', path: '/api/scan-profiles', status: 201, forbid: ['id'] },
-      { method: 'PUT', path: '/api/scan-profiles/:id' },
-    ],
+    run: saveScanProfile,
   }),
-  defineOperation({
-    name: 'scan_profile_delete',
+  c.remove({
     title: 'Delete a scan profile',
-    description: 'Delete a scan profile. Built-in profiles cannot be deleted; a profile used by scheduled scans is IN_USE.',
-    permission: 'scan-profile:delete',
-    annotations: { readOnly: false, destructive: true, idempotent: true },
-    input: IdInputSchema,
+    description: 'Delete a scan profile; built-ins cannot be deleted, one used by scheduled scans is IN_USE.',
     output: DeletedSchema,
-    run: (env, ctx, input) => deleteScanProfile(env, ctx, input.id),
-    http: { method: 'DELETE', path: '/api/scan-profiles/:id', status: 204 },
+    run: deleteScanProfile,
   }),
 ];

@@ -6,15 +6,13 @@ export const searchOperations = [
   defineOperation({
     name: 'search',
     title: 'Search the inventory',
-    description:
-      'Find devices, networks and datacenters by any words: names, hostnames, descriptions, make/model, OS, locations, tags, ' +
-      'domains, IP addresses, subnets. Every word must match (as a prefix). Results are ranked, names first, and paged; ' +
-      'use device_get / network_get / datacenter_get for full objects. Kinds the caller may not list are left out.',
+    description: 'Find devices, networks and datacenters by any words (names, hostnames, descriptions, IPs, subnets, tags …), each matched as a prefix. Ranked, names first; kinds you may not list are left out.',
     permission: ['device:list', 'network:list', 'datacenter:list'],
     annotations: { readOnly: true, destructive: false, idempotent: true },
     input: SearchInputSchema,
     output: SearchPageSchema,
-    run: (env, ctx, input) => search(env, ctx, input),
+    run: search,
     http: { method: 'GET', path: '/api/search', arrayQuery: ['types'], rename: { q: 'query' } },
+    toolset: 'inventory',
   }),
 ];

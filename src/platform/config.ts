@@ -179,6 +179,23 @@ const EnvSchema = z.object({
   AUDIT_READS: bool(false),
   AUDIT_RETENTION_DAYS: int(90, 1, 36_500),
   ENCRYPTION_KEY: hexKey,
+  MCP_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const out: string[] = [];
+      for (const raw of (v ?? '').split(',')) {
+        const item = raw.trim().toLowerCase();
+        if (!item) continue;
+        // host or host:port as a Host header carries it (an IPv6 address in brackets).
+        if (!/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:\d{1,5})?$/.test(item)) {
+          ctx.addIssue({ code: 'custom', message: `expects comma-separated host names such as rackd.lan or rackd.lan:8080, got "${item}"` });
+          return z.NEVER;
+        }
+        out.push(item);
+      }
+      return out;
+    }),
   MCP_ALLOWED_ORIGINS: z
     .string()
     .optional()
@@ -276,6 +293,8 @@ export interface Config {
   webhooks: { workerEnabled: boolean; retryBaseMs: number; retryCapMs: number; maxAttempts: number; timeoutMs: number; concurrency: number };
   mcp: {
     allowedOrigins: string[];
+    /** Extra Host values /mcp answers to (MCP_ALLOWED_HOSTS), besides its own (see mcp/http.ts). */
+    allowedHosts: string[];
     /** The server's public origin (issuer); empty means http://localhost:<port>, fixed once listening. */
     issuerUrl: string;
   };
@@ -374,7 +393,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
       timeoutMs: e.WEBHOOK_TIMEOUT,
       concurrency: e.WEBHOOK_CONCURRENCY,
     },
-    mcp: { allowedOrigins: e.MCP_ALLOWED_ORIGINS, issuerUrl: e.MCP_OAUTH_ISSUER_URL },
+    mcp: { allowedOrigins: e.MCP_ALLOWED_ORIGINS, allowedHosts: e.MCP_ALLOWED_HOSTS, issuerUrl: e.MCP_OAUTH_ISSUER_URL },
     oauth: {
       enabled: e.MCP_OAUTH_ENABLED,
       accessTokenTtlMs: e.MCP_OAUTH_ACCESS_TOKEN_TTL,

@@ -1,12 +1,11 @@
-// Structured logging to stdout in JSON or text; secrets are redacted before anything is written.
+// Structured logging to stdout in JSON or text; secrets are masked (platform/redact.ts) before
+// anything is written.
+import { redact, type RedactOptions } from './redact.ts';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
 const ORDER: Record<LogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50 };
-const SECRET_KEY =
-  /pass(word)?|secret|token|authorization|cookie|api_?key|community|private_?key|credential|^key$|_hash$|encryption/i;
-
 export interface Logger {
   trace(msg: string, fields?: LogFields): void;
   debug(msg: string, fields?: LogFields): void;
@@ -16,16 +15,7 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null && typeof v !== 'boolean' ? '[redacted]' : redact(v, depth + 1);
-  }
-  return out;
-}
+const MASK: RedactOptions = { mode: 'mask', maxDepth: 6 };
 
 export interface LoggerOptions {
   level: LogLevel;
@@ -40,7 +30,7 @@ export function createLogger(opts: LoggerOptions): Logger {
   const make = (base: LogFields): Logger => {
     const log = (level: LogLevel, msg: string, fields?: LogFields): void => {
       if (ORDER[level] < min) return;
-      const all = redact({ ...base, ...fields }) as LogFields;
+      const all = redact({ ...base, ...fields }, MASK) as LogFields;
       const time = new Date().toISOString();
       if (opts.format === 'json') {
         write(JSON.stringify({ time, level, msg, ...all }));

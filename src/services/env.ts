@@ -6,6 +6,8 @@ import type { Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import type { KeyMaterial } from '../platform/keys.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { Outbox } from './events/outbox.ts';
+import type { WebhookSender } from './webhooks/sender.ts';
 
 export interface ServiceEnv {
   db: Db;
@@ -15,4 +17,8 @@ export interface ServiceEnv {
   passwords: PasswordHasher;
   sessions: SessionStore;
   keys: KeyMaterial;
+  /** Where writes publish their events (webhooks/outbox.ts, wired by runtime.ts). */
+  outbox: Outbox;
+  /** Sends one webhook delivery at once (webhook_ping); webhooks/delivery.ts, wired by runtime.ts. */
+  webhookSender: WebhookSender;
 }

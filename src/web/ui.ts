@@ -13,7 +13,7 @@ import { ASSET_PREFIX, buildUi, readUi, type Asset, type UiBundle } from './buil
 import { uiResources } from './resources.ts';
 
 /** First path segments of the hand-made pages (see src/web/client/router.ts). */
-export const UI_SECTIONS = ['login', 'setup', 'account', 'search', 'devices', 'networks', 'pools', 'discovery', 'admin'] as const;
+export const UI_SECTIONS = ['login', 'setup', 'account', 'search', 'devices', 'networks', 'pools', 'discovery', 'access', 'admin'] as const;
 
 /** Where `npm run build` puts the bundle: dist/web/, next to the compiled dist/src/. */
 const compiled = import.meta.url.endsWith('.js');

@@ -11,25 +11,13 @@ import { AppError } from '../platform/errors.ts';
 import { newId } from '../platform/ids.ts';
 import type { ServiceEnv } from '../services/env.ts';
 import { openSecret, webhookPolicy } from '../services/webhooks/internal.ts';
+import type { AttemptOptions, AttemptOutcome, Leased, WebhookSender } from '../services/webhooks/sender.ts';
 import { WEBHOOK_USER_AGENT, webhookHeaders } from './signing.ts';
 
 /** A receiver's answer beyond this is cut off and the attempt counts as failed. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-export interface Leased {
-  id: string;
-  /** The attempt number this lease is for (already counted in the row). */
-  attempt: number;
-  /** The lease_until written when claiming: the row is ours while it still holds this value. */
-  leaseUntil: string;
-}
-
-export interface AttemptOutcome {
-  status: 'success' | 'retrying' | 'failed' | 'abandoned' | 'released';
-  statusCode: number | null;
-  error: string;
-  durationMs: number;
-}
+export type { Leased, AttemptOutcome };
 
 /**
  * Full-jitter exponential backoff: a uniformly random delay in [0, min(cap, base × 2^(attempt−1))].
@@ -73,7 +61,7 @@ async function send(env: ServiceEnv, url: string, headers: Record<string, string
  * `force` sends even to an inactive webhook (ping). An abort (shutdown) hands the lease back
  * uncounted so the next start retries at once.
  */
-export async function attemptDelivery(env: ServiceEnv, lease: Leased, opts: { retry: boolean; force?: boolean; signal?: AbortSignal }): Promise<AttemptOutcome> {
+export async function attemptDelivery(env: ServiceEnv, lease: Leased, opts: AttemptOptions): Promise<AttemptOutcome> {
   const row = env.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, lease.id)).get();
   const hook = row && env.db.select().from(webhooks).where(eq(webhooks.id, row.webhookId)).get();
   if (!row || !hook) return { status: 'abandoned', statusCode: null, error: 'webhook deleted', durationMs: 0 };
@@ -152,3 +140,6 @@ function release(env: ServiceEnv, lease: Leased): AttemptOutcome {
   }
   return { status: 'released', statusCode: null, error: 'aborted', durationMs: 0 };
 }
+
+/** What runtime.ts puts into ServiceEnv for webhook_ping. */
+export const webhookSender: WebhookSender = { attempt: attemptDelivery };

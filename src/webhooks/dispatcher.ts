@@ -14,7 +14,7 @@ import { newId } from '../platform/ids.ts';
 import type { ServiceEnv } from '../services/env.ts';
 import { parseEvents } from '../services/webhooks/internal.ts';
 import { attemptDelivery, type Leased } from './delivery.ts';
-import { ALL_EVENTS } from './event-types.ts';
+import { ALL_EVENTS } from '../services/events/catalogue.ts';
 import { onEventsWritten } from './notify.ts';
 
 export const POLL_INTERVAL_MS = 1_000;

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { webhooks } from '../../src/db/schema/index.ts';
-import { loadProfileCredentials } from '../../src/discovery/probes.ts';
+import { loadProfileCredentials } from '../../src/services/credentials/probe-credentials.ts';
 import { decryptSecret, encryptSecret } from '../../src/platform/crypto.ts';
 import { keyMaterialFromSecret } from '../../src/platform/keys.ts';
 import { runRackd } from '../helpers/cli.ts';

@@ -65,7 +65,7 @@ describe('ip_allocate under concurrency (one process)', () => {
     const res = await s.api.get(`/api/reservations?pool_id=${poolId}&status=active&limit=1000`, { token: admin.key });
     const stored = res.body.map((r: { ip_address: string }) => r.ip_address) as string[];
     for (const d of devices) {
-      for (const a of (await getDevice(s.env, systemContext('test'), d.id)).addresses) {
+      for (const a of (await getDevice(s.env, systemContext('test'), { id: d.id })).addresses) {
         assert.equal(a.pool_id, poolId);
         stored.push(a.ip);
       }

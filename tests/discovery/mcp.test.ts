@@ -73,7 +73,8 @@ describe('discovery_scan over MCP', () => {
     assert.equal(scan.scanned_hosts, 126);
     assert.ok(seen.length >= 3, `progress notifications: ${seen.length}`);
     for (const p of seen) assert.equal(p.total, 126);
-    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.progress >= seen[i - 1]!.progress, 'progress never goes back');
+    // MCP: progress MUST increase with each notification (a repeated final count is not sent twice).
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.progress > seen[i - 1]!.progress, `progress strictly increases: ${seen.map((p) => p.progress).join(', ')}`);
     assert.ok(seen.some((p) => p.progress > 0 && p.progress < 126), 'intermediate progress was reported');
     assert.equal(seen[seen.length - 1]!.progress, 126);
     assert.match(seen[seen.length - 1]!.message ?? '', /126\/126 hosts scanned, 126 found/);

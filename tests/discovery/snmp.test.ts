@@ -8,7 +8,9 @@ import { createSocket } from 'node:dgram';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadProfileCredentials, snmpProbe, type ProbeCredentials } from '../../src/discovery/probes.ts';
+import { snmpProbe } from '../../src/discovery/snmp.ts';
+import type { ProbeCredentials } from '../../src/discovery/types.ts';
+import { loadProfileCredentials } from '../../src/services/credentials/probe-credentials.ts';
 import { AppError } from '../../src/platform/errors.ts';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
 

@@ -29,3 +29,11 @@ export async function callTool<T = any>(client: Client, name: string, args: Reco
   }
   return { ok: true, data: raw.structuredContent as T, raw };
 }
+
+const HINT_DEFAULTS = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true } as const;
+
+/** A tool's annotation hint as MCP defines it: a hint the server leaves out has its default. */
+export function hint(tool: { annotations?: Record<string, unknown> }, name: keyof typeof HINT_DEFAULTS): boolean {
+  const v = tool.annotations?.[name];
+  return typeof v === 'boolean' ? v : HINT_DEFAULTS[name];
+}

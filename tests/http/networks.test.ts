@@ -171,7 +171,7 @@ describe('networks over REST', () => {
     assert.equal((await s.api.get(`/api/networks/${n.body.id}`, as())).status, 404);
     assert.equal((await s.api.get(`/api/pools/${p.body.id}`, as())).status, 404);
     assert.equal((await s.api.get(`/api/reservations/${res.body.id}`, as())).status, 404);
-    const dev = await getDevice(s.env, systemContext('test'), d.id);
+    const dev = await getDevice(s.env, systemContext('test'), { id: d.id });
     assert.equal(dev.addresses[0]!.ip, '10.80.0.5');
     assert.equal(dev.addresses[0]!.id, d.addresses[0]!.id);
     assert.equal(dev.addresses[0]!.network_id, null);
@@ -190,9 +190,9 @@ describe('networks over REST', () => {
     // An address already in a network stays there, even when a more specific one appears.
     const narrow = await s.api.post('/api/networks', { name: 'adopt-narrow', subnet: '198.18.1.0/24' }, as());
     assert.equal(narrow.status, 201);
-    assert.equal((await getDevice(s.env, systemContext('test'), pinned.id)).addresses[0]!.network_id, wide.body.id);
+    assert.equal((await getDevice(s.env, systemContext('test'), { id: pinned.id })).addresses[0]!.network_id, wide.body.id);
     const other = await s.api.post('/api/networks', { name: 'adopt-other', subnet: '198.19.0.0/24' }, as());
-    const a = await getDevice(s.env, systemContext('test'), before.id);
+    const a = await getDevice(s.env, systemContext('test'), { id: before.id });
     assert.deepEqual(a.addresses.map((x) => x.network_id), [wide.body.id, other.body.id]);
     const listed = await s.api.get(`/api/devices?network_id=${other.body.id}`, as());
     assert.deepEqual(listed.body.map((d: { name: string }) => d.name), ['adopt-a']);
@@ -205,7 +205,7 @@ describe('networks over REST', () => {
     assert.equal((await s.api.put(`/api/networks/${grown.body.id}`, { subnet: '198.20.0.0/23' }, as())).status, 200);
     const bulk = await s.api.post('/api/networks/bulk', [{ name: 'adopt-bulk', subnet: '198.21.0.0/30' }], as());
     assert.equal(bulk.status, 200, bulk.text);
-    const c = await getDevice(s.env, systemContext('test'), lone.id);
+    const c = await getDevice(s.env, systemContext('test'), { id: lone.id });
     assert.equal(c.addresses[0]!.network_id, grown.body.id);
     assert.ok(c.addresses[1]!.network_id, 'adopted by the bulk-created network');
   });

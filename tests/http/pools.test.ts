@@ -112,7 +112,7 @@ describe('pools, next free IP and ip_allocate over REST', () => {
     assert.equal(d.addresses[0]!.network_id, n.id);
     assert.equal(d.addresses[0]!.pool_id, null);
     const p = await pool(n.id, '10.3.0.1', '10.3.0.10');
-    const adopted = await getDevice(s.env, systemContext('test'), d.id);
+    const adopted = await getDevice(s.env, systemContext('test'), { id: d.id });
     assert.equal(adopted.addresses[0]!.pool_id, p.id);
     assert.equal((await s.api.get(`/api/pools/${p.id}`, as())).body.utilization.used, 1);
     const r = await s.api.post('/api/reservations', { pool_id: p.id, ip_address: '10.3.0.1' }, as());
@@ -150,7 +150,7 @@ describe('pools, next free IP and ip_allocate over REST', () => {
     assert.equal(r.body.network_id, n.id);
     assert.equal(r.body.idempotent_replay, false);
     assert.equal(r.body.reservation_id, undefined);
-    const dev = await getDevice(s.env, systemContext('test'), d.id);
+    const dev = await getDevice(s.env, systemContext('test'), { id: d.id });
     assert.equal(dev.addresses.length, 2);
     assert.equal(dev.addresses[0]!.ip, '192.0.2.1');
     assert.deepEqual(dev.addresses[1], { id: r.body.address_id, ip: '10.4.0.100', type: 'ipv4', port: null, label: 'eth0', network_id: n.id, pool_id: p.id, switch_port: '' });
@@ -242,7 +242,7 @@ describe('pools, next free IP and ip_allocate over REST', () => {
     assert.equal((await s.api.delete(`/api/pools/${p.id}`, as())).status, 204);
     assert.equal((await s.api.get(`/api/pools/${p.id}`, as())).status, 404);
     assert.equal((await s.api.get(`/api/reservations/${r.body.reservation_id}`, as())).status, 404);
-    const dev = await getDevice(s.env, systemContext('test'), d.id);
+    const dev = await getDevice(s.env, systemContext('test'), { id: d.id });
     assert.equal(dev.addresses[0]!.id, a.body.address_id);
     assert.equal(dev.addresses[0]!.pool_id, null);
     assert.equal(dev.addresses[0]!.network_id, n.id);

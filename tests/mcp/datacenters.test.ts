@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { callTool, connectMcp } from '../helpers/mcp.ts';
+import { callTool, connectMcp, hint } from '../helpers/mcp.ts';
 import { rmSync } from 'node:fs';
 import { createTestUser, startTestServer, tempDir, type TestServer, type TestUser } from '../helpers/server.ts';
 
@@ -27,8 +27,8 @@ describe('datacenters over MCP and REST', () => {
     assert.ok(save.title && save.description);
     assert.equal(save.inputSchema.type, 'object');
     assert.equal(save.outputSchema?.type, 'object');
-    assert.equal(save.annotations?.readOnlyHint, false);
-    assert.equal(tools.find((t) => t.name === 'datacenter_delete')!.annotations?.destructiveHint, true);
+    assert.equal(hint(save, 'readOnlyHint'), false);
+    assert.equal(hint(tools.find((t) => t.name === 'datacenter_delete')!, 'destructiveHint'), true);
   });
 
   it('creates, partially updates and reads a datacenter', async () => {

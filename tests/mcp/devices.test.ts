@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { callTool, connectMcp } from '../helpers/mcp.ts';
+import { callTool, connectMcp, hint } from '../helpers/mcp.ts';
 import { createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
 
 const DEVICE_TOOLS = ['device_list', 'device_get', 'device_save', 'device_delete', 'device_status_counts', 'datacenter_devices', 'network_devices'];
@@ -35,8 +35,8 @@ describe('devices and relationships over MCP', () => {
     const save = tools.find((t) => t.name === 'device_save')!;
     assert.equal(save.inputSchema.additionalProperties, false);
     assert.equal(save.outputSchema?.type, 'object');
-    assert.equal(tools.find((t) => t.name === 'device_delete')!.annotations?.destructiveHint, true);
-    assert.equal(tools.find((t) => t.name === 'device_list')!.annotations?.readOnlyHint, true);
+    assert.equal(hint(tools.find((t) => t.name === 'device_delete')!, 'destructiveHint'), true);
+    assert.equal(hint(tools.find((t) => t.name === 'device_list')!, 'readOnlyHint'), true);
   });
 
   it('device_save with only {id, description} keeps name, hostname, tags, domains and addresses', async () => {

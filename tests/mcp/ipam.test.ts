@@ -4,7 +4,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { systemContext } from '../../src/auth/context.ts';
 import { getDevice } from '../../src/services/devices/get.ts';
 import { saveDevice } from '../../src/services/devices/save.ts';
-import { callTool, connectMcp } from '../helpers/mcp.ts';
+import { callTool, connectMcp, hint } from '../helpers/mcp.ts';
 import { createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
 
 const IPAM_TOOLS = [
@@ -44,12 +44,12 @@ describe('IPAM tools over MCP', () => {
       assert.equal(t.inputSchema.type, 'object', name);
       assert.equal(t.outputSchema?.type, 'object', name);
     }
-    assert.equal(byName.get('pool_get_next_ip')!.annotations?.readOnlyHint, true);
-    assert.equal(byName.get('ip_allocate')!.annotations?.readOnlyHint, false);
-    assert.equal(byName.get('ip_allocate')!.annotations?.idempotentHint, false);
-    assert.equal(byName.get('network_delete')!.annotations?.destructiveHint, true);
-    assert.equal(byName.get('reservation_release')!.annotations?.destructiveHint, false);
-    assert.match(byName.get('network_save')!.description!, /10\.0\.0\.0\/24/);
+    assert.equal(hint(byName.get('pool_get_next_ip')!, 'readOnlyHint'), true);
+    assert.equal(hint(byName.get('ip_allocate')!, 'readOnlyHint'), false);
+    assert.equal(hint(byName.get('ip_allocate')!, 'idempotentHint'), false);
+    assert.equal(hint(byName.get('network_delete')!, 'destructiveHint'), true);
+    assert.equal(hint(byName.get('reservation_release')!, 'destructiveHint'), false);
+    assert.match((byName.get('network_save')!.inputSchema.properties as Record<string, { description: string }>).subnet!.description, /10\.0\.0\.0\/24/);
   });
 
   it('builds a network and pool, allocates with and without a device, and reads utilization', async () => {
@@ -73,7 +73,7 @@ describe('IPAM tools over MCP', () => {
     const onDev = await callTool(op, 'ip_allocate', { pool_id: pool.data.id, device_id: dev.id, label: 'mgmt' });
     assert.ok(onDev.ok, JSON.stringify(onDev.error));
     assert.equal(onDev.data.ip, '10.30.0.11');
-    const stored = await getDevice(s.env, systemContext('test'), dev.id);
+    const stored = await getDevice(s.env, systemContext('test'), { id: dev.id });
     assert.equal(stored.addresses[0]!.id, onDev.data.address_id);
     assert.equal(stored.addresses[0]!.label, 'mgmt');
     const util = await callTool(op, 'network_utilization', { id: net.data.id });

@@ -72,6 +72,16 @@ describe('rackd mcp (stdio)', () => {
     }
   });
 
+  it('asks the server for the toolsets in RACKD_TOOLSETS', async () => {
+    const { client } = await connectStdio({ RACKD_URL: s.url, RACKD_API_KEY: admin.key, RACKD_TOOLSETS: 'webhooks' });
+    try {
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      assert.ok(names.length > 0 && names.every((n) => n.startsWith('webhook_')), names.join(', '));
+    } finally {
+      await client.close();
+    }
+  });
+
   it('answers requests with a clear error when the server refuses the key', async () => {
     const transport = new StdioClientTransport({ command: process.execPath, args: ARGS, cwd: ROOT, env: { ...baseEnv(), RACKD_URL: s.url, RACKD_API_KEY: 'rk_wrong' }, stderr: 'pipe' });
     let err = '';

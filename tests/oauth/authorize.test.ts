@@ -128,6 +128,23 @@ describe('authorization endpoint', () => {
     assert.equal((await b.get(authorizeUrl({ resource: undefined }))).status, 200);
   });
 
+  it("a self-registered client's declared scope is no ceiling: a wider scope is asked for, consented and granted", async () => {
+    const reg = await s.api.post('/mcp-oauth/register', {
+      client_name: 'registered narrow',
+      redirect_uris: ['http://127.0.0.1/callback'],
+      token_endpoint_auth_method: 'none',
+      scope: 'rackd:read rackd:write',
+    });
+    assert.equal(reg.body.scope, 'rackd:read rackd:write');
+    const b = await loggedIn();
+    // Step-up to what a 403 challenge names, alone or next to the registered scopes: neither refused nor narrowed.
+    for (const scope of ['rackd:admin', 'rackd:read rackd:write rackd:admin']) {
+      const page = await b.get(authorizeUrl({ client_id: reg.body.client_id, scope }));
+      assert.equal(page.status, 200, `${scope}: ${page.location}`);
+      assert.match(page.text, /<code>rackd:admin<\/code>/);
+    }
+  });
+
   it('unknown scopes are dropped; the consent page lists what will be granted, in plain words', async () => {
     const b = await loggedIn();
     const res = await b.get(authorizeUrl({ scope: 'claudeai rackd:read datacenter:create offline_access' }));
@@ -233,6 +250,17 @@ describe('authorization endpoint', () => {
     const right = await token({ ...base, code_verifier: VERIFIER });
     assert.equal(right.status, 400);
     assert.equal((await right.json()).error, 'invalid_grant');
+  });
+
+  it('a token request refused with invalid_target leaves the code usable (RFC 8707: the grant stays valid)', async () => {
+    const code = await freshCode();
+    const base = { grant_type: 'authorization_code', code, client_id: publicClient, redirect_uri: 'http://127.0.0.1:49152/callback', code_verifier: VERIFIER };
+    const wrong = await token({ ...base, resource: 'https://other.example/mcp' });
+    assert.equal(wrong.status, 400);
+    assert.equal((await wrong.json()).error, 'invalid_target');
+    const right = await token({ ...base, resource: `${s.issuer}/mcp` });
+    assert.equal(right.status, 200, 'the same code still works with the right resource');
+    assert.match((await right.json()).access_token, /^eyJ/);
   });
 
   it('the code is bound to its redirect_uri (with the same port) and to its client', async () => {

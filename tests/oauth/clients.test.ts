@@ -53,6 +53,7 @@ describe('OAuth clients', () => {
       'https://app.example.com/cb\t',
       'https://app.example.com/\ncb',
       'HTTPS://app.example.com/cb',
+      'https://APP.example/cb',
       'http://app.example.com/cb',
       'http://localhost.evil.example/cb',
       'https://user:pw@app.example.com/cb',
@@ -88,14 +89,19 @@ describe('OAuth clients', () => {
   });
 
   it('an agent client registered through the API uses client_credentials and acts as its owner', async () => {
+    // An agent client is a credential like an API key: whoever may keep keys of their own (every
+    // built-in role) may register one; a user without apikey:create may not.
     const op = await createTestUser(s.env, ['operator']);
     const created = await s.api.post('/api/oauth/clients', { client_name: 'inventory agent', scope: 'rackd:read rackd:write' }, { token: op.key });
-    // Operators may not create API keys, so they may not create agent credentials either.
-    assert.equal(created.status, 403);
-
-    const owner = await createTestUser(s.env, ['viewer']);
-    const viewerTry = await s.api.post('/api/oauth/clients', { client_name: 'x' }, { token: owner.key });
-    assert.equal(viewerTry.status, 403);
+    assert.equal(created.status, 201, created.text);
+    const nobody = await createTestUser(s.env, []);
+    const refused = await s.api.post('/api/oauth/clients', { client_name: 'x' }, { token: nobody.key });
+    assert.equal(refused.status, 403);
+    // A read-only key cannot register an agent that may write.
+    const readKey = (await s.api.post('/api/keys', { name: 'ro', scopes: ['rackd:read', 'apikey:create'] }, { token: op.key })).body.key;
+    const wider = await s.api.post('/api/oauth/clients', { client_name: 'wider', scope: 'rackd:write' }, { token: readKey });
+    assert.equal(wider.status, 403);
+    assert.equal((await s.api.post('/api/oauth/clients', { client_name: 'ro agent', scope: 'rackd:read' }, { token: readKey })).status, 201);
 
     const res = await s.api.post('/api/oauth/clients', { client_name: 'inventory agent', scope: 'rackd:read rackd:write' }, { token: admin.key });
     assert.equal(res.status, 201, res.text);

@@ -6,7 +6,7 @@ import { calculateJwkThumbprint } from 'jose';
 import { tokenSigner } from '../../src/oauth/signing.ts';
 import { ConfigError, parseConfig } from '../../src/platform/config.ts';
 import { keyMaterialFromSecret } from '../../src/platform/keys.ts';
-import { SCOPES_SUPPORTED } from '../../src/oauth/scopes.ts';
+import { SCOPES_SUPPORTED } from '../../src/auth/scopes.ts';
 import { Browser, browserAuthorize, decodeJwt, mcpPost, obtainTokens, startOAuthTestServer } from '../helpers/oauth.ts';
 import { ADMIN, createTestUser, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -99,6 +99,30 @@ describe('OAuth metadata', () => {
     // The authorization endpoint is a navigation: no CORS.
     const authz = await fetch(`${s.url}/mcp-oauth/authorize`, { headers: { origin } });
     assert.equal(authz.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('answers a wrong method on the metadata and protocol URLs with 405 and Allow, not 404', async () => {
+    const cases: [string, string[], string][] = [
+      ['/.well-known/oauth-authorization-server', ['POST', 'PUT', 'DELETE'], 'GET, HEAD'],
+      ['/.well-known/oauth-protected-resource', ['POST', 'PUT'], 'GET, HEAD'],
+      ['/.well-known/oauth-protected-resource/mcp', ['POST', 'PUT', 'PATCH'], 'GET, HEAD'],
+      ['/mcp-oauth/jwks', ['POST'], 'GET, HEAD'],
+      ['/mcp-oauth/token', ['GET', 'PUT', 'DELETE'], 'POST'],
+      ['/mcp-oauth/revoke', ['GET', 'PUT'], 'POST'],
+      ['/mcp-oauth/register', ['GET'], 'POST'],
+    ];
+    for (const [path, methods, allow] of cases) {
+      for (const method of methods) {
+        const res = await fetch(`${s.url}${path}`, { method, ...(method !== 'GET' && { body: '{}', headers: { 'content-type': 'application/json' } }) });
+        assert.equal(res.status, 405, `${method} ${path}`);
+        assert.equal(res.headers.get('allow'), allow, `${method} ${path}`);
+        assert.equal((await res.json()).code, 'METHOD_NOT_ALLOWED');
+      }
+    }
+    // The right methods still work, and CORS preflights are still answered.
+    assert.equal((await fetch(`${s.url}/.well-known/oauth-authorization-server`, { method: 'HEAD' })).status, 200);
+    const pre = await fetch(`${s.url}/mcp-oauth/token`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } });
+    assert.equal(pre.status, 204);
   });
 
   it('publishes the signing key; kid is its thumbprint; the key is derived, not random', async () => {

@@ -2,7 +2,7 @@
 // past implementations let through (case, whitespace, control characters, host spellings).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isLoopbackRedirectHost, redirectUriProblem, validateRedirectUri } from '../../src/oauth/redirect-uri.ts';
+import { isLoopbackRedirectHost, redirectUriProblem, validateRedirectUri } from '../../src/services/oauth/redirect-uri.ts';
 import { AppError } from '../../src/platform/errors.ts';
 
 const NONE = { allowedSchemes: [] as string[] };
@@ -12,7 +12,6 @@ describe('accepted redirect URIs', () => {
   const ok: Array<[string, typeof NONE]> = [
     ['https://app.example.com/callback', NONE],
     ['https://app.example.com:8443/cb?tenant=1', NONE],
-    ['https://App.Example.com/cb', NONE],
     ['http://localhost/callback', NONE],
     ['http://localhost:33418/', NONE],
     ['http://127.0.0.1/callback', NONE],
@@ -62,6 +61,11 @@ describe('refused redirect URIs', () => {
     ['https://@example.com/cb', /user name or password/],
     ['https://evil.com@example.com/cb', /user name or password/],
     ['HTTPS://example.com/cb', /scheme in lower case/],
+    // docs/security.md: hosts are written in canonical (lower-case) form; two spellings of one
+    // target would be two different exact-match strings.
+    ['https://App.Example.com/cb', /canonical form \(app\.example\.com\)/],
+    ['https://APP.example/cb', /canonical form \(app\.example\)/],
+    ['http://LOCALHOST/cb', /canonical form \(localhost\)/],
     ['Http://localhost/cb', /scheme in lower case/],
     ['https://example.com/c b', /whitespace/],
     ['https://example.com/cb\n', /whitespace/],

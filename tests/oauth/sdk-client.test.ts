@@ -94,6 +94,37 @@ describe('MCP SDK client OAuth flow', () => {
     await client.close();
   });
 
+  it('steps up: the scope a 403 challenge names is granted on re-authorization (registered with the 401 scope)', async () => {
+    // Without a refresh token: SDK 1.32's auth() refreshes first when it holds one (a refresh can
+    // only keep or narrow the scope), and re-authorizes only without it.
+    const provider = new TestOAuthProvider(new Browser(s.url), ADMIN, s.issuer, undefined, { grant_types: ['authorization_code'] });
+    const transport = new StreamableHTTPClientTransport(new URL('/mcp', s.url), { authProvider: provider });
+    const client = new Client({ name: 'step-up', version: '1.0.0' });
+    await assert.rejects(client.connect(transport), UnauthorizedError);
+    await transport.finishAuth(provider.lastCode!);
+    // Registered (DCR) and authorized with what the 401 advertised.
+    assert.equal((provider.clientInformation() as { scope?: string }).scope, 'rackd:read rackd:write');
+    assert.equal(provider.tokens()!.scope, 'rackd:read rackd:write');
+    const admin = await createTestUser(s.env, ['admin']);
+    const dc = (await s.api.post('/api/datacenters', { name: 'step-up-dc' }, { token: admin.key })).body.id as string;
+
+    const stepped = new Client({ name: 'step-up', version: '1.0.0' });
+    const t2 = new StreamableHTTPClientTransport(new URL('/mcp', s.url), { authProvider: provider });
+    await stepped.connect(t2);
+    // The delete is refused with insufficient_scope, scope="rackd:admin": the SDK re-authorizes
+    // with exactly that scope (the browser step must yield a code, not invalid_scope) and waits
+    // for the code to be handed back.
+    const before = provider.authorizations;
+    await assert.rejects(stepped.callTool({ name: 'datacenter_delete', arguments: { id: dc } }), UnauthorizedError);
+    assert.equal(provider.authorizations, before + 1);
+    assert.equal(provider.lastLocation!.searchParams.get('error'), null, provider.lastLocation!.href);
+    await t2.finishAuth(provider.lastCode!);
+    assert.equal(provider.tokens()!.scope, 'rackd:admin');
+    const deleted = await callTool(stepped, 'datacenter_delete', { id: dc });
+    assert.equal(deleted.ok, true, JSON.stringify(deleted.error));
+    await stepped.close();
+  });
+
   it('uses a Client ID Metadata Document URL as client_id when the client has one (no registration)', async () => {
     const clientMetadataUrl = 'https://agent.example/.well-known/mcp-client.json';
     const doc = {

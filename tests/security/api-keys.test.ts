@@ -78,7 +78,7 @@ describe('API key security', () => {
       assert.ok(!r.text.includes(key.slice(12)), 'key material in a read response');
       assert.ok(!r.text.includes(sha256Hex(key)), 'key hash in a read response');
     }
-    assert.deepEqual(Object.keys(got.body).sort(), ['created_at', 'description', 'expires_at', 'id', 'last_used_at', 'name', 'prefix', 'user_id']);
+    assert.deepEqual(Object.keys(got.body).sort(), ['created_at', 'created_by', 'description', 'expires_at', 'id', 'last_used_at', 'name', 'prefix', 'scopes', 'user_id']);
     for (const item of list.body) assert.equal(item.key, undefined);
   });
 
@@ -138,12 +138,18 @@ describe('API key security', () => {
     assert.equal(me.status, 200);
     const viewerPerms = [...SYSTEM_ROLES.find((r) => r.name === 'viewer')!.permissions].sort();
     assert.deepEqual(me.body.permissions, viewerPerms);
+    // A role without apikey:create cannot mint keys (every built-in role may keep its own).
+    const db = sqlite(s);
+    const now = new Date().toISOString();
+    db.prepare("INSERT INTO roles (id, name, description, is_system, created_at, updated_at) VALUES (?, 'no-keys', '', 0, ?, ?)").run(newId(), now, now);
+    db.prepare("INSERT INTO role_permissions (role_id, permission_id) SELECT r.id, p.id FROM roles r, permissions p WHERE r.name = 'no-keys' AND p.name = 'device:list'").run();
+    const noKeys = await createTestUser(s.env, ['no-keys']);
     const before = (sqlite(s).prepare('SELECT count(*) AS n FROM api_keys').get() as { n: number }).n;
-    const res = await s.api.post('/api/keys', { name: 'escalate' }, { token: viewer.key });
+    const res = await s.api.post('/api/keys', { name: 'escalate' }, { token: noKeys.key });
     assert.equal(res.status, 403);
     assert.equal(res.body.code, 'FORBIDDEN');
     assert.equal((sqlite(s).prepare('SELECT count(*) AS n FROM api_keys').get() as { n: number }).n, before);
-    assert.equal((await s.api.get('/api/keys', { token: viewer.key })).status, 403);
+    assert.equal((await s.api.get('/api/keys', { token: noKeys.key })).status, 403);
     // Grants follow the owner: a role taken away is gone for the key on its next request.
     sqlite(s).prepare("DELETE FROM user_roles WHERE user_id = ?").run(alice.id);
     try {

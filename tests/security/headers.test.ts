@@ -48,7 +48,7 @@ describe('security headers', () => {
       ['400 invalid JSON', () => s.api.request('POST', '/api/keys', { raw: '{', token: key, headers: { 'content-type': 'application/json' } }), 400],
       ['401 no credentials', () => s.api.get('/api/auth/me'), 401],
       ['401 bad key', () => s.api.get('/api/auth/me', { token: 'rackd_nope' }), 401],
-      ['403 forbidden', () => s.api.get('/api/keys/x', { token: viewer.key }), 403],
+      ['403 forbidden', () => s.api.get('/api/users', { token: viewer.key }), 403],
       ['404 unknown route', () => s.api.get('/nope'), 404],
       ['404 unknown API route', () => s.api.get('/api/nope', { token: key }), 404],
       ['415 form body', () => s.api.request('POST', '/api/keys', { raw: 'name=x', token: key, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415],

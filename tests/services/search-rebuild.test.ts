@@ -8,6 +8,7 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { saveDatacenter } from '../../src/services/datacenters/save.ts';
 import { saveDevice } from '../../src/services/devices/save.ts';
 import type { ServiceEnv } from '../../src/services/env.ts';
+import { discardingOutbox } from '../../src/services/events/outbox.ts';
 import { saveNetwork } from '../../src/services/networks/save.ts';
 import { search } from '../../src/services/search/search.ts';
 import { ensureSearchIndex, SEARCH_INDEX_VERSION } from '../../src/services/search/rebuild.ts';
@@ -17,7 +18,7 @@ describe('search index rebuild', () => {
   it('rebuilds names and text from the objects when the version differs, once', async () => {
     const db = openDatabase(':memory:');
     const config = parseConfig({ DATA_DIR: '/tmp/unused', AUDIT_ENABLED: 'false' });
-    const env = { db, config, clock: { now: () => new Date() }, logger: createLogger({ level: 'error', format: 'json' }) } as unknown as ServiceEnv;
+    const env = { db, config, clock: { now: () => new Date() }, logger: createLogger({ level: 'error', format: 'json' }), outbox: discardingOutbox } as unknown as ServiceEnv;
     const ctx = systemContext('test');
     assert.equal(ensureSearchIndex(env), 0, 'a new database is stamped with the current version');
     assert.equal(ensureSearchIndex(env), undefined);

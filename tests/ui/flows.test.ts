@@ -306,12 +306,25 @@ describe('web UI flows', { skip }, () => {
     const roles = await s.api.get('/api/roles?name=ui-auditors', { token: admin.key });
     assert.deepEqual(roles.body[0].permissions.map((p: { name: string }) => p.name).sort(), ['audit:list', 'audit:read']);
 
+    // The first, unfiltered page answers late, after the filtered one asked for later: the page
+    // must show the filtered answer (the newest request), not whichever arrives last.
+    const unfiltered = (u: URL) => u.pathname === '/api/audit' && !u.searchParams.has('action');
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(unfiltered, async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.goto(`${s.url}/admin/audit`);
-    await settle(page);
     await page.fill('#au-action', 'role.create');
     await page.click('button:has-text("Filter")');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('action') === 'role.create');
     await page.waitForSelector('td code:text-is("role.create")');
+    const late = page.waitForResponse((r) => unfiltered(new URL(r.url())));
+    release();
+    await late;
+    await page.unroute(unfiltered);
+    await settle(page);
     assert.equal(await page.locator('tbody tr').count(), 1);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Export CSV")')]);
     assert.equal(download.suggestedFilename(), 'audit-log.csv');
@@ -325,7 +338,7 @@ describe('web UI flows', { skip }, () => {
   it('an API key is shown once with a copy button; a webhook is created with its secret shown once', async () => {
     const { page, problems, context } = await openPage(browser);
     await signIn(page, s.url, admin.username, admin.password);
-    await page.goto(`${s.url}/admin/api-keys`);
+    await page.goto(`${s.url}/access/api-keys`);
     await settle(page);
     await page.fill('#key-name', 'ui-key');
     await page.click('button:has-text("Create key")');
@@ -339,6 +352,25 @@ describe('web UI flows', { skip }, () => {
     await page.reload();
     await settle(page);
     assert.ok(!((await page.textContent('main')) ?? '').includes(key), 'never shown again');
+
+    // A read-only key for a service account: the administrator makes it for another user.
+    const robot = await createTestUser(s.env, ['operator'], 'flow-robot');
+    await page.reload();
+    await settle(page);
+    await page.fill('#key-name', 'robot-ro');
+    await page.selectOption('#key-access', 'rackd:read');
+    await page.waitForSelector('#key-owner option:text-is("flow-robot")', { state: 'attached' });
+    await page.selectOption('#key-owner', { label: 'flow-robot' });
+    await page.click('button:has-text("Create key")');
+    await page.waitForSelector('code.api-key-value');
+    const ro = (await page.textContent('code.api-key-value'))!;
+    const roMe = await (await fetch(`${s.url}/api/auth/me`, { headers: { authorization: `Bearer ${ro}` } })).json();
+    assert.equal(roMe.username, robot.username, 'the key acts as the user it was made for');
+    const write = await fetch(`${s.url}/api/datacenters`, { method: 'POST', headers: { authorization: `Bearer ${ro}`, 'content-type': 'application/json' }, body: '{"name":"nope"}' });
+    assert.equal(write.status, 403, 'a read-only key cannot write, though its owner (an operator) could');
+    await page.click('button:has-text("I have saved it")');
+    await page.waitForSelector('td:text-is("flow-robot")');
+    assert.equal(await page.locator('tr:has-text("robot-ro") td:text-is("rackd:read")').count(), 1);
 
     await page.goto(`${s.url}/webhooks/new`);
     await settle(page);

@@ -12,7 +12,7 @@ const op = (name: string): Operation =>
     name,
     title: name,
     description: name,
-    permission: 'x:list',
+    permission: 'device:list',
     annotations: { readOnly: true, destructive: false, idempotent: true },
     input: z.object({}),
     output: z.object({}),
@@ -38,7 +38,7 @@ describe('UI resources from the catalogue', () => {
       assert.ok(res.operations.list && res.operations.get && res.operations.save && res.operations.delete, name);
     }
     assert.equal(r.get('scan_profile')!.slug, 'scan-profiles');
-    assert.deepEqual(r.get('webhook')!.actions.sort(), ['webhook_deliveries', 'webhook_delivery_get', 'webhook_ping', 'webhook_redeliver']);
+    assert.deepEqual(r.get('webhook')!.actions.sort(), ['webhook_deliveries', 'webhook_delivery_get', 'webhook_event_types', 'webhook_ping', 'webhook_redeliver']);
     assert.ok(r.get('discovery')!.actions.includes('discovery_scan'));
     assert.equal(r.get('discovery_scan')!.operations.get, 'discovery_scan_get');
   });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { EVENT_TYPE_NAMES, EXPLICIT_ACTIONS, eventForAction, NO_EVENT_ACTIONS } from '../../src/webhooks/event-types.ts';
+import { EVENT_TYPE_NAMES, EXPLICIT_ACTIONS, eventForAction, NO_EVENT_ACTIONS } from '../../src/services/events/catalogue.ts';
 import { ROOT } from '../helpers/server.ts';
 
 const ACTION = /'([a-z][a-z0-9_-]*\.[a-z][a-z0-9_]*)'/g;

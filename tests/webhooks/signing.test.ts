@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { eventForAction, EVENT_TYPE_NAMES } from '../../src/webhooks/event-types.ts';
-import { generateWebhookSecret, signWebhook, webhookHeaders, webhookSecretProblem } from '../../src/webhooks/signing.ts';
+import { eventForAction, EVENT_TYPE_NAMES } from '../../src/services/events/catalogue.ts';
+import { generateWebhookSecret, webhookSecretProblem } from '../../src/services/webhooks/secrets.ts';
+import { signWebhook, webhookHeaders } from '../../src/webhooks/signing.ts';
 import { ROOT } from '../helpers/server.ts';
 
 describe('webhook signing', () => {

@@ -31,6 +31,10 @@ export const apiKeys = sqliteTable(
     createdAt: text('created_at').notNull(),
     lastUsedAt: text('last_used_at'),
     expiresAt: text('expires_at'),
+    /** Space-separated scopes the key is narrowed to (the OAuth vocabulary); null = the owner's full permissions. */
+    scopes: text('scopes'),
+    /** Who created the key, when not its owner (an administrator's service-account key). */
+    createdBy: text('created_by'),
   },
   (t) => [index('api_keys_user').on(t.userId)],
 );

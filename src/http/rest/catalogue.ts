@@ -1,14 +1,15 @@
 // GET /api/catalogue — the operation catalogue as the web UI needs it to build its generic pages:
 // for each operation the caller may use, its name, title, description, permissions, annotations,
-// REST bindings and input/output JSON Schemas (the MCP tools' schemas, built once at start-up),
+// REST bindings and full input/output JSON Schemas (the converter the MCP tools use), built once at start-up,
 // plus the resources they group into. Built once; a request only filters it by permission, and
 // the JSON (with its gzip and brotli forms) is cached per permission set, with an ETag.
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { hasPermission, type CallerContext } from '../../auth/context.ts';
-import { objectSchema, type PreparedTool } from '../../mcp/tools.ts';
-import { bindingsOf, permissionsOf, type Operation } from '../../operations/types.ts';
+import { fullObjectSchema } from '../../mcp/tools.ts';
+import { responseKind, successStatus } from '../../operations/binding.ts';
+import { bindingsOf, isTool, permissionsOf, requirementOf, satisfies, type Operation, type Requirement } from '../../operations/types.ts';
 import { uiResources, type UiResource } from '../../web/resources.ts';
 import type { AppEnv } from '../types.ts';
 
@@ -17,6 +18,8 @@ export interface CatalogueOperation {
   title: string;
   description: string;
   permissions: string[];
+  /** How `permissions` combine: any one of them, all of them, none needed (any signed-in caller), or public. */
+  permission_mode: Requirement['mode'];
   annotations: Operation['annotations'];
   rest_only: boolean;
   http: Array<{ method: string; path: string; status: number; response: string; forbid?: readonly string[]; fixed?: Record<string, unknown>; array_query?: readonly string[]; body?: string; body_key?: string }>;
@@ -33,39 +36,41 @@ interface Encoded {
 
 const CACHE_MAX = 64;
 
-function describe(op: Operation, tool: PreparedTool | undefined): CatalogueOperation {
+function describe(op: Operation): CatalogueOperation {
   return {
     name: op.name,
     title: op.title,
     description: op.description,
     permissions: [...permissionsOf(op)],
+    permission_mode: requirementOf(op).mode,
     annotations: op.annotations,
-    rest_only: op.restOnly ?? false,
+    rest_only: !isTool(op),
     http: bindingsOf(op).map((b) => ({
       method: b.method,
       path: b.path,
-      status: b.status ?? 200,
-      response: b.status === 204 ? 'empty' : (b.response ?? 'body'),
+      status: successStatus(b),
+      response: responseKind(b),
       ...(b.forbid && { forbid: b.forbid }),
       ...(b.fixed && { fixed: b.fixed }),
       ...(b.arrayQuery && { array_query: b.arrayQuery }),
       ...(b.body && { body: b.body }),
       ...(b.bodyKey && { body_key: b.bodyKey }),
     })),
-    // REST-only operations are not MCP tools, so their schemas are converted here the same way.
-    input: tool?.descriptor.inputSchema ?? objectSchema(op.input, 'input', `${op.name} input`),
-    output: tool?.descriptor.outputSchema ?? objectSchema(op.output, 'output', `${op.name} output`),
+    // The full schemas (lengths, patterns, enums, help texts) that forms need; the MCP tools carry lean ones.
+    // REST-only outputs may hold what JSON Schema cannot say (an export's stream: `{}` there).
+    input: fullObjectSchema(op.input, 'input', `${op.name} input`, 'any'),
+    // Bodiless operations (sign-out, password changes) have a void output: nothing to describe.
+    output: op.output.def.type === 'void' ? { type: 'object', properties: {} } : fullObjectSchema(op.output, 'output', `${op.name} output`, 'any'),
   };
 }
 
-export function catalogueDescriptorRoutes(ops: readonly Operation[], tools: readonly PreparedTool[]): Hono<AppEnv> {
-  const byName = new Map(tools.map((t) => [t.op.name, t]));
-  const all = ops.filter((op) => bindingsOf(op).length > 0).map((op) => describe(op, byName.get(op.name)));
+export function catalogueDescriptorRoutes(ops: readonly Operation[]): Hono<AppEnv> {
+  const all = ops.filter((op) => bindingsOf(op).length > 0).map((op) => ({ d: describe(op), req: requirementOf(op) }));
   const resources = uiResources(ops);
   const cache = new Map<string, Encoded>();
 
   const encode = (ctx: CallerContext): Encoded => {
-    const visible = all.filter((op) => op.permissions.some((p) => hasPermission(ctx, p)));
+    const visible = all.filter(({ req }) => req.mode !== 'public' && satisfies(req, (p) => hasPermission(ctx, p))).map(({ d }) => d);
     const key = visible.map((op) => op.name).join(',');
     let hit = cache.get(key);
     if (hit) return hit;

@@ -1,49 +1,15 @@
-// REST routes generated from the operation catalogue: each binding assembles the operation's
-// input from path params, the query string (GET/DELETE) and the JSON body, then calls run().
+// Every REST route under /api, generated from the operation catalogue: each binding assembles the
+// operation's input from the request (operations/binding.ts), runs the operation and answers in
+// the binding's response kind. No route is written by hand.
 import { Hono, type Context } from 'hono';
+import { assembleInput, inputSource, responseKind, routeOrderKey, successStatus } from '../../operations/binding.ts';
 import { bindingsOf, type HttpBinding, type Operation } from '../../operations/types.ts';
 import { AppError, fromZodIssues } from '../../platform/errors.ts';
 import type { ServiceEnv } from '../../services/env.ts';
 import { readJson } from '../errors.ts';
+import { clearSessionCookie, setSessionCookie } from '../middleware/authenticate.ts';
 import { queryObject } from '../query.ts';
 import type { AppEnv } from '../types.ts';
-
-async function inputFor(c: Context<AppEnv>, b: HttpBinding): Promise<Record<string, unknown>> {
-  const fromQuery = b.body === undefined && (b.method === 'GET' || b.method === 'DELETE');
-  let base = fromQuery ? queryObject(c, new Set(b.arrayQuery ?? [])) : await readJson(c, { optional: b.body !== 'array' });
-  if (b.body === 'array') {
-    if (!Array.isArray(base)) throw new AppError('INVALID_INPUT', 'The request body must be a JSON array');
-    base = { [b.bodyKey ?? 'items']: base };
-  }
-  if (base === null || typeof base !== 'object' || Array.isArray(base)) {
-    throw new AppError('INVALID_INPUT', 'The request body must be a JSON object');
-  }
-  const input: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [alias, key] of Object.entries(b.rename ?? {})) {
-    if (alias in input) {
-      if (key in input) throw new AppError('VALIDATION_ERROR', `${alias}: give either ${alias} or ${key}`, { details: [{ field: alias, message: `duplicate of ${key}` }] });
-      input[key] = input[alias];
-      delete input[alias];
-    }
-  }
-  for (const key of b.forbid ?? []) {
-    if (key in input) throw new AppError('VALIDATION_ERROR', `${key}: not accepted on this route`, { details: [{ field: key, message: 'not accepted on this route' }] });
-  }
-  for (const [k, v] of Object.entries(c.req.param() as Record<string, string>)) {
-    if (k in input && input[k] !== v) {
-      throw new AppError('VALIDATION_ERROR', `${k}: differs from the path`, { details: [{ field: k, message: 'differs from the path' }] });
-    }
-    input[k] = v;
-  }
-  for (const [k, v] of Object.entries(b.fixed ?? {})) {
-    // A route's fixed value is not a default: a caller asking for something else is told so.
-    if (k in input && input[k] !== v) {
-      throw new AppError('VALIDATION_ERROR', `${k}: this route only serves ${k}=${String(v)}`, { details: [{ field: k, message: `must be ${String(v)} here` }] });
-    }
-    input[k] = v;
-  }
-  return input;
-}
 
 /** An array body's items are named like `devices[3].name`, as in Rackd's bulk errors. */
 const bracketed = (path: ReadonlyArray<PropertyKey>): string[] =>
@@ -53,36 +19,82 @@ const bracketed = (path: ReadonlyArray<PropertyKey>): string[] =>
     return out;
   }, []);
 
-/**
- * Hono runs the first registered route that matches, so `/devices/bulk` must be registered
- * before `/devices/:id`: at the first segment where two paths differ, a literal sorts before a
- * parameter. The sort is stable, so the catalogue order is kept otherwise.
- */
-export const routeOrderKey = (path: string): string =>
-  path
-    .split('/')
-    .map((seg) => (seg.startsWith(':') ? '1' : '0'))
-    .join('');
+/** Streams text chunks as UTF-8, pulling the next one only when the client has taken the last. */
+function utf8Stream(chunks: AsyncIterable<string>): ReadableStream<Uint8Array> {
+  const it = chunks[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await it.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await it.return?.();
+    },
+  });
+}
+
+export interface ExportOutput {
+  contentType: string;
+  filename: string;
+  chunks: AsyncIterable<string>;
+}
+
+async function readInput(c: Context<AppEnv>, b: HttpBinding): Promise<Record<string, unknown>> {
+  const source = inputSource(b);
+  const params = c.req.param() as Record<string, string>;
+  if (source === 'query') return assembleInput(b, { params, query: queryObject(c, new Set(b.arrayQuery ?? [])) });
+  const body = await readJson(c, { optional: source === 'body' && !b.requireBody });
+  return assembleInput(b, { params, body });
+}
+
+function respond(c: Context<AppEnv>, env: ServiceEnv, b: HttpBinding, out: unknown): Response {
+  const status = successStatus(b, out) as 200;
+  const o = out as Record<string, unknown>;
+  switch (responseKind(b)) {
+    case 'empty':
+      return c.body(null, status);
+    case 'end-session':
+      clearSessionCookie(c, env.config.cookieSecure);
+      return c.body(null, status);
+    case 'items':
+      c.header('X-Total-Count', String(o.total));
+      return c.json(o.items as unknown[], status);
+    case 'export': {
+      const e = out as ExportOutput;
+      return c.body(utf8Stream(e.chunks), status, { 'Content-Type': e.contentType, 'Content-Disposition': `attachment; filename="${e.filename}"` });
+    }
+    case 'session': {
+      // The session token travels only in the HttpOnly cookie, never in a body.
+      const { token, ...body } = o as { token: string; expires_at: string };
+      setSessionCookie(c, token, body.expires_at, env.config.cookieSecure);
+      return c.json(body, status);
+    }
+    default:
+      return c.json(out, status);
+  }
+}
+
+/** The paths of the operations anyone may call (sign-in): authentication lets them through. */
+export function publicPaths(ops: readonly Operation[]): ReadonlySet<string> {
+  return new Set(ops.filter((op) => op.permission === 'public').flatMap((op) => bindingsOf(op).map((b) => b.path)));
+}
 
 export function catalogueRoutes(env: ServiceEnv, ops: readonly Operation[]): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const routes = ops.flatMap((op) => bindingsOf(op).map((b) => ({ op, b })));
   routes.sort((x, y) => routeOrderKey(x.b.path).localeCompare(routeOrderKey(y.b.path)));
   for (const { op, b } of routes) {
-    const path = b.path.replace(/^\/api/, '');
-    app.on(b.method, path, async (c) => {
-      const parsed = op.input.safeParse(await inputFor(c, b));
+    app.on(b.method, b.path.replace(/^\/api/, ''), async (c) => {
+      const parsed = op.input.safeParse(await readInput(c, b));
       if (!parsed.success) {
+        if (op.inputError) throw new AppError(op.inputError.code, op.inputError.message);
         const issues = b.body === 'array' ? parsed.error.issues.map((i) => ({ ...i, path: bracketed(i.path) })) : parsed.error.issues;
         throw fromZodIssues(issues);
       }
-      const out = (await op.run(env, c.get('caller'), parsed.data)) as Record<string, unknown>;
-      if (b.response === 'empty' || b.status === 204) return c.body(null, 204);
-      if (b.response === 'items') {
-        c.header('X-Total-Count', String(out.total));
-        return c.json(out.items as unknown[], (b.status ?? 200) as 200);
-      }
-      return c.json(out, (b.status ?? 200) as 200);
+      const out = await op.run(env, c.get('caller'), parsed.data, { userAgent: c.req.header('user-agent') ?? '' });
+      return respond(c, env, b, out);
     });
   }
   return app;

@@ -4,12 +4,11 @@
 // No refresh token (RFC 6749 §4.4.3).
 import { newId } from '../../platform/ids.ts';
 import type { ClientRow } from '../../services/oauth/internal.ts';
-import { findUser } from '../../services/users/internal.ts';
 import { OAuthError } from '../errors.ts';
 import type { Params } from '../form.ts';
-import { limitScopes, parseScope, SCOPE_READ } from '../scopes.ts';
+import { limitScopes, parseScope, SCOPE_READ } from '../../auth/scopes.ts';
 import type { OAuthServer } from '../server.ts';
-import { accessExpiryMs, insertGrant, type Issuance } from '../tokens.ts';
+import { accessExpiryMs, type Issuance } from '../tokens.ts';
 import { isCanonicalResource } from '../urls.ts';
 
 export function clientCredentialsGrant(server: OAuthServer, client: ClientRow, form: Params): Issuance {
@@ -25,24 +24,21 @@ export function clientCredentialsGrant(server: OAuthServer, client: ClientRow, f
   const registered = (client.scope ?? SCOPE_READ).split(' ');
   const scopes = form.has('scope') ? limitScopes(parseScope(form.get('scope')).known, registered) : registered;
   if (scopes.length === 0) throw new OAuthError('invalid_scope', `No requested scope is within the client's registered scope (${registered.join(' ')})`);
-  const user = findUser(env.db, client.ownerUserId);
+  const user = server.store.user(client.ownerUserId);
   if (!user || !user.isActive) throw new OAuthError('invalid_grant', 'The user this client acts as is no longer active');
   const nowMs = env.clock.now().getTime();
   const grantId = newId();
-  env.db.transaction(
-    (tx) => {
-      insertGrant(tx, {
-        id: grantId,
-        clientRowId: client.id,
-        userId: user.id,
-        grantType: 'client_credentials',
-        scope: scopes.join(' '),
-        resource: urls.resource,
-        nowMs,
-        expiresAtMs: accessExpiryMs(server, nowMs),
-      });
-    },
-    { behavior: 'immediate' },
+  server.store.write((w) =>
+    w.insertGrant({
+      id: grantId,
+      clientRowId: client.id,
+      userId: user.id,
+      grantType: 'client_credentials',
+      scope: scopes.join(' '),
+      resource: urls.resource,
+      nowMs,
+      expiresAtMs: accessExpiryMs(server, nowMs),
+    }),
   );
   return { grantId, userId: user.id, client, scope: scopes.join(' '), jti: newId(), issuedAtMs: nowMs };
 }

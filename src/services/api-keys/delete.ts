@@ -1,18 +1,22 @@
+import { IdInputSchema } from '../../../schemas/common.ts';
 import { eq } from 'drizzle-orm';
 import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import { apiKeys } from '../../db/schema/index.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { getOwnedKeyOrThrow, toApiKey } from './internal.ts';
 
-export async function deleteApiKey(env: ServiceEnv, ctx: CallerContext, id: string): Promise<void> {
-  return audited(env, ctx, { action: 'apikey.delete', resource: 'apikey', resourceId: id }, (audit) => {
+export async function deleteApiKey(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<{ status: 'deleted'; id: string }> {
+  return audited(env, ctx, { action: 'apikey.delete', resource: 'apikey', resourceId: rawString(raw) }, (audit) => {
     requirePermission(ctx, 'apikey:delete');
-    env.db.transaction(
+    const { id } = IdInputSchema.parse(raw);
+    return env.db.transaction(
       (tx) => {
         const row = getOwnedKeyOrThrow(tx, ctx, id);
         tx.delete(apiKeys).where(eq(apiKeys.id, id)).run();
         audit.record(tx, { resourceId: id, before: toApiKey(row) });
+        return { status: 'deleted' as const, id };
       },
       { behavior: 'immediate' },
     );

@@ -16,6 +16,8 @@ export const toApiKey = (r: ApiKeyRow): ApiKey => ({
   created_at: r.createdAt,
   last_used_at: r.lastUsedAt,
   expires_at: r.expiresAt,
+  scopes: r.scopes === null ? null : r.scopes.split(' '),
+  created_by: r.createdBy,
 });
 
 /** Non-admins may only see and delete their own keys; for others' keys they get FORBIDDEN. */

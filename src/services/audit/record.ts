@@ -6,21 +6,9 @@ import type { DbOrTx } from '../../db/client.ts';
 import { auditLogs } from '../../db/schema/index.ts';
 import { toAppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { emitAuditedChange, withEventScope } from '../../webhooks/emit.ts';
+import { withoutSecrets } from '../../platform/redact.ts';
 import type { ServiceEnv } from '../env.ts';
-
-const SECRET_FIELD = /pass(word)?|secret|token|api_?key|key_hash|^key$|community|private|credential|_hash$/i;
-
-export function redactSecrets(value: unknown, depth = 0): unknown {
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (SECRET_FIELD.test(k) && typeof v !== 'boolean') continue;
-    out[k] = redactSecrets(v, depth + 1);
-  }
-  return out;
-}
+import { eventSink, publishAuditedChange, type EventSink } from '../events/outbox.ts';
 
 export interface AuditMeta {
   /** `entity.verb`, e.g. `user.create`. */
@@ -50,7 +38,7 @@ function insertEntry(
 ): void {
   const changes =
     change.before !== undefined || change.after !== undefined || change.extra !== undefined
-      ? JSON.stringify(redactSecrets({ before: change.before, after: change.after, ...change.extra }))
+      ? JSON.stringify(withoutSecrets({ before: change.before, after: change.after, ...change.extra }))
       : '';
   db.insert(auditLogs)
     .values({
@@ -72,11 +60,15 @@ function insertEntry(
     .run();
 }
 
-export interface AuditRecorder {
+/**
+ * What a verb's body gets: the audit entry of its change, and the event sink of its caller for
+ * events its writes raise on other objects (pass it to helpers such as claimAddress).
+ */
+export interface AuditRecorder extends EventSink {
   /**
    * Records the successful change; call inside the write transaction. Besides the audit entry
-   * (when AUDIT_ENABLED) it publishes the change's webhook event into the outbox, whatever
-   * AUDIT_ENABLED says (src/webhooks/emit.ts; actions without an event type publish nothing).
+   * (when AUDIT_ENABLED) it publishes the change's event into the outbox, whatever AUDIT_ENABLED
+   * says (services/events/catalogue.ts; actions without an event type publish nothing).
    */
   record(tx: DbOrTx, change?: AuditChange): void;
 }
@@ -94,15 +86,17 @@ export async function audited<T>(
 ): Promise<T> {
   const enabled = env.config.audit.enabled;
   let recorded = false;
+  const sink = eventSink(env, ctx);
   const recorder: AuditRecorder = {
+    ...sink,
     record(tx, change = {}) {
       recorded = true;
       if (enabled) insertEntry(tx, env, ctx, meta, 'success', change);
-      emitAuditedChange(tx, env, ctx, meta.action, change);
+      publishAuditedChange(tx, sink, meta.action, change);
     },
   };
   try {
-    const result = await withEventScope(env, ctx, () => body(recorder));
+    const result = await body(recorder);
     if (enabled && !recorded && (!meta.read || env.config.audit.reads)) {
       insertEntry(env.db, env, ctx, meta, 'success', {});
     }

@@ -7,6 +7,7 @@ import { safeEqual, sha256Hex } from '../../platform/ids.ts';
 import type { ServiceEnv } from '../env.ts';
 import { perDb } from '../../db/prepared.ts';
 import { findUser } from '../users/internal.ts';
+import { expandScopes } from '../../auth/scopes.ts';
 import { userContext, type RequestMeta } from './context.ts';
 
 export const API_KEY_PREFIX = 'rackd_';
@@ -68,5 +69,8 @@ export function authenticateApiKey(env: ServiceEnv, key: string, meta: RequestMe
   if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) > LAST_USED_THROTTLE_MS) {
     env.db.update(apiKeys).set({ lastUsedAt: now.toISOString() }).where(eq(apiKeys.id, row.id)).run();
   }
-  return { ok: true, ctx: userContext(env, { kind: 'api_key', userId: user.id, username: user.username, keyId: row.id }, meta) };
+  // A scoped key acts with the owner's current permissions ∩ its scopes, re-evaluated per request.
+  if (row.scopes === null) return { ok: true, ctx: userContext(env, { kind: 'api_key', userId: user.id, username: user.username, keyId: row.id }, meta) };
+  const scopes = row.scopes.split(' ');
+  return { ok: true, ctx: userContext(env, { kind: 'api_key', userId: user.id, username: user.username, keyId: row.id, scopes }, meta, expandScopes(scopes), scopes) };
 }

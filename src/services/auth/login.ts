@@ -1,6 +1,7 @@
 // Password login: constant work for unknown and inactive users, a fresh random session token
 // whose SHA-256 alone is stored, and an audit entry either way.
 import type { z } from 'zod';
+import { EmptyInputSchema } from '../../../schemas/common.ts';
 import { LoginInputSchema, type CurrentUser } from '../../../schemas/users.ts';
 import type { CallerContext } from '../../auth/context.ts';
 import { users } from '../../db/schema/index.ts';
@@ -11,20 +12,17 @@ import type { ServiceEnv } from '../env.ts';
 import { findUserByUsername, toCurrentUser } from '../users/internal.ts';
 import { eq } from 'drizzle-orm';
 
+/** The REST binding sends `token` as the session cookie only (response kind `session`). */
 export interface LoginResult {
   token: string;
-  expiresAt: string;
+  expires_at: string;
   user: CurrentUser;
 }
 
 const invalid = () => new AppError('INVALID_CREDENTIALS', 'Invalid username or password');
 
-export async function login(
-  env: ServiceEnv,
-  ctx: CallerContext,
-  raw: unknown,
-  userAgent = '',
-): Promise<LoginResult> {
+export async function login(env: ServiceEnv, ctx: CallerContext, raw: unknown, rc: { userAgent?: string } = {}): Promise<LoginResult> {
+  const userAgent = rc.userAgent ?? '';
   const parsed = LoginInputSchema.safeParse(raw);
   if (!parsed.success || !parsed.data.username || !parsed.data.password) {
     throw new AppError('INVALID_INPUT', 'username and password are required');
@@ -51,11 +49,12 @@ export async function login(
   env.db.update(users).set({ lastLoginAt: now.toISOString() }).where(eq(users.id, user.id)).run();
   const authed: CallerContext = { ...ctx, actor: { kind: 'session', userId: user.id, username: user.username, sessionHash: '' } };
   recordEvent(env, authed, { ...meta, resourceId: user.id }, 'success');
-  return { token, expiresAt, user: toCurrentUser(env.db, { ...user, lastLoginAt: now.toISOString() }) };
+  return { token, expires_at: expiresAt, user: toCurrentUser(env.db, { ...user, lastLoginAt: now.toISOString() }) };
 }
 
-export async function logout(env: ServiceEnv, ctx: CallerContext): Promise<void> {
+export async function logout(env: ServiceEnv, ctx: CallerContext, raw: unknown = {}): Promise<void> {
   if (ctx.actor.kind !== 'session') throw new AppError('UNAUTHORIZED', 'Logout requires a session; API keys have no session to end');
+  EmptyInputSchema.parse(raw);
   await env.sessions.delete(ctx.actor.sessionHash);
   recordEvent(env, ctx, { action: 'auth.logout', resource: 'session', resourceId: ctx.actor.userId }, 'success');
 }

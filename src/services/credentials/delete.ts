@@ -1,15 +1,18 @@
+import { IdInputSchema } from '../../../schemas/common.ts';
 import { eq, or } from 'drizzle-orm';
 import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import { credentials, scanProfiles } from '../../db/schema/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { getCredentialOrThrow, toCredential } from './internal.ts';
 
 /** A credential a scan profile still names is IN_USE: deleting it would silently turn off that profile's SNMP/SSH. */
-export async function deleteCredential(env: ServiceEnv, ctx: CallerContext, id: string): Promise<{ status: 'deleted'; id: string }> {
-  return audited(env, ctx, { action: 'credential.delete', resource: 'credential', resourceId: id }, (audit) => {
+export async function deleteCredential(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<{ status: 'deleted'; id: string }> {
+  return audited(env, ctx, { action: 'credential.delete', resource: 'credential', resourceId: rawString(raw) }, (audit) => {
     requirePermission(ctx, 'credential:delete');
+    const { id } = IdInputSchema.parse(raw);
     return env.db.transaction(
       (tx) => {
         const before = getCredentialOrThrow(tx, id);

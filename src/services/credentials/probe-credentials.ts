@@ -3,10 +3,12 @@
 // authorized when it started. The plaintext lives only in the returned object.
 import { eq } from 'drizzle-orm';
 import { scanProfiles } from '../../db/schema/index.ts';
-import type { ProbeCredentials, ScanProfileRow } from '../../discovery/probes.ts';
+import type { ProbeCredentials } from '../../discovery/types.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { ServiceEnv } from '../env.ts';
 import { getCredentialOrThrow, parseOptions, unsealCredentialSecrets } from './internal.ts';
+
+type ScanProfileRow = typeof scanProfiles.$inferSelect;
 
 export interface ProfileCredentials {
   profile: ScanProfileRow;

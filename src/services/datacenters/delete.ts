@@ -1,16 +1,19 @@
+import { IdInputSchema } from '../../../schemas/common.ts';
 import { count, eq } from 'drizzle-orm';
 import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import { datacenters, networks } from '../../db/schema/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { unindexDocument } from '../search/index-doc.ts';
 import { getDatacenterOrThrow, toDatacenter } from './internal.ts';
 
 /** Devices in the datacenter are unlinked; networks still in it make the delete a 409. */
-export async function deleteDatacenter(env: ServiceEnv, ctx: CallerContext, id: string): Promise<{ status: 'deleted'; id: string }> {
-  return audited(env, ctx, { action: 'datacenter.delete', resource: 'datacenter', resourceId: id }, (audit) => {
+export async function deleteDatacenter(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<{ status: 'deleted'; id: string }> {
+  return audited(env, ctx, { action: 'datacenter.delete', resource: 'datacenter', resourceId: rawString(raw) }, (audit) => {
     requirePermission(ctx, 'datacenter:delete');
+    const { id } = IdInputSchema.parse(raw);
     return env.db.transaction(
       (tx) => {
         const before = getDatacenterOrThrow(tx, id);

@@ -7,6 +7,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { addresses, networkPools, networks } from '../../db/schema/index.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import type { EventSink } from '../events/outbox.ts';
 import { claimAddress, ipKey, releaseOwner } from '../pools/space.ts';
 import { notFoundIn, type AddressRow } from './internal.ts';
 
@@ -122,7 +123,7 @@ export function resolveAddresses(tx: DbOrTx, existing: readonly AddressRow[], in
  * Stores the resolved list in place of `existing`: claims of addresses removed or moved are
  * released first (so two addresses may swap IPs), then every address in a pool claims its IP.
  */
-export function writeAddresses(tx: DbOrTx, deviceId: string, existing: readonly AddressRow[], next: readonly ResolvedAddress[]): void {
+export function writeAddresses(tx: DbOrTx, deviceId: string, existing: readonly AddressRow[], next: readonly ResolvedAddress[], events: EventSink): void {
   const nextById = new Map(next.map((a) => [a.id, a]));
   for (const old of existing) {
     const n = nextById.get(old.id);
@@ -137,7 +138,7 @@ export function writeAddresses(tx: DbOrTx, deviceId: string, existing: readonly 
   next.forEach((a, i) => {
     if (!a.poolId) return;
     try {
-      claimAddress(tx, a.poolId, a.ipHex, { kind: 'address', id: a.id });
+      claimAddress(tx, a.poolId, a.ipHex, { kind: 'address', id: a.id }, events);
     } catch (err) {
       if (err instanceof AppError && err.code === 'IP_NOT_AVAILABLE') {
         throw new AppError('IP_NOT_AVAILABLE', err.message, { details: [{ field: `addresses[${i}].ip`, message: err.details?.[0]?.message ?? 'in use' }] });

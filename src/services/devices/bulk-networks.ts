@@ -19,7 +19,7 @@ export async function bulkCreateNetworks(env: ServiceEnv, ctx: CallerContext, ra
         const created = runItems(tx, 'networks', input.networks, (sp, item) => {
           const subnet = parseSubnet(item.subnet);
           if (item.datacenter_id) assertDatacenterExists(sp, item.datacenter_id);
-          return toNetwork(insertNetwork(sp, now, { ...item, subnet }).row);
+          return toNetwork(insertNetwork(sp, now, { ...item, subnet }, audit).row);
         });
         audit.record(tx, { after: created, extra: { ids: created.map((n) => n.id) } });
         return bulkResult(created.map((n) => n.id));

@@ -14,7 +14,7 @@ export async function bulkCreateDevices(env: ServiceEnv, ctx: CallerContext, raw
     const now = env.clock.now().toISOString();
     return env.db.transaction(
       (tx) => {
-        const created = runItems(tx, 'devices', input.devices, (sp, item) => createDeviceTx(sp, ctx, now, item));
+        const created = runItems(tx, 'devices', input.devices, (sp, item) => createDeviceTx(sp, ctx, now, item, audit));
         audit.record(tx, { after: created, extra: { ids: created.map((d) => d.id) } });
         return bulkResult(created.map((d) => d.id));
       },
@@ -31,7 +31,7 @@ export async function bulkUpdateDevices(env: ServiceEnv, ctx: CallerContext, raw
     const now = env.clock.now().toISOString();
     return env.db.transaction(
       (tx) => {
-        const changes = runItems(tx, 'devices', input.devices, (sp, { id, ...fields }) => updateDeviceTx(sp, ctx, now, id, fields));
+        const changes = runItems(tx, 'devices', input.devices, (sp, { id, ...fields }) => updateDeviceTx(sp, ctx, now, id, fields, audit));
         const ids = input.devices.map((d) => d.id);
         audit.record(tx, { before: changes.map((c) => c.before), after: changes.map((c) => c.after), extra: { ids } });
         return bulkResult(ids);

@@ -1,12 +1,15 @@
+import { IdInputSchema } from '../../../schemas/common.ts';
 import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { deleteDeviceTx } from './write.ts';
 
 /** Deletes a device; its addresses leave their pools (claims released) and relationships cascade. */
-export async function deleteDevice(env: ServiceEnv, ctx: CallerContext, id: string): Promise<{ status: 'deleted'; id: string }> {
-  return audited(env, ctx, { action: 'device.delete', resource: 'device', resourceId: id }, (audit) => {
+export async function deleteDevice(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<{ status: 'deleted'; id: string }> {
+  return audited(env, ctx, { action: 'device.delete', resource: 'device', resourceId: rawString(raw) }, (audit) => {
     requirePermission(ctx, 'device:delete');
+    const { id } = IdInputSchema.parse(raw);
     return env.db.transaction(
       (tx) => {
         const before = deleteDeviceTx(tx, id);

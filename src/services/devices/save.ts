@@ -16,11 +16,11 @@ export async function saveDevice(env: ServiceEnv, ctx: CallerContext, raw: unkno
     return env.db.transaction(
       (tx) => {
         if (deviceId === undefined) {
-          const after = createDeviceTx(tx, ctx, now, fields);
+          const after = createDeviceTx(tx, ctx, now, fields, audit);
           audit.record(tx, { resourceId: after.id, after });
           return after;
         }
-        const { before, after } = updateDeviceTx(tx, ctx, now, deviceId, fields);
+        const { before, after } = updateDeviceTx(tx, ctx, now, deviceId, fields, audit);
         audit.record(tx, { resourceId: deviceId, before, after });
         return after;
       },

@@ -7,6 +7,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { deviceDomains, devices, deviceTags } from '../../db/schema/index.ts';
 import { validationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import type { EventSink } from '../events/outbox.ts';
 import { releaseOwner } from '../pools/space.ts';
 import { unindexDocument } from '../search/index-doc.ts';
 import { addressesOf, resolveAddresses, writeAddresses } from './addresses.ts';
@@ -27,7 +28,7 @@ function replaceDomains(tx: DbOrTx, deviceId: string, domains: readonly string[]
 
 type Fields = Omit<SaveDeviceInput, 'id'>;
 
-export function createDeviceTx(tx: DbOrTx, ctx: CallerContext, now: string, input: Fields): Device {
+export function createDeviceTx(tx: DbOrTx, ctx: CallerContext, now: string, input: Fields, events: EventSink): Device {
   if (input.name === undefined) throw validationError('name', 'is required');
   if (input.datacenter_id) assertDatacenterExists(tx, input.datacenter_id);
   const id = newId();
@@ -50,7 +51,7 @@ export function createDeviceTx(tx: DbOrTx, ctx: CallerContext, now: string, inpu
     updatedAt: now,
   };
   tx.insert(devices).values(row).run();
-  writeAddresses(tx, id, [], resolved);
+  writeAddresses(tx, id, [], resolved, events);
   if (input.tags) replaceTags(tx, id, input.tags);
   if (input.domains) replaceDomains(tx, id, input.domains);
   const out = loadDevice(tx, id);
@@ -59,7 +60,7 @@ export function createDeviceTx(tx: DbOrTx, ctx: CallerContext, now: string, inpu
 }
 
 /** Partial update: only the keys present in `input` change. */
-export function updateDeviceTx(tx: DbOrTx, ctx: CallerContext, now: string, id: string, input: Fields): { before: Device; after: Device } {
+export function updateDeviceTx(tx: DbOrTx, ctx: CallerContext, now: string, id: string, input: Fields, events: EventSink): { before: Device; after: Device } {
   const beforeRow = getDeviceRowOrThrow(tx, id);
   const before = loadDevice(tx, id);
   if (input.datacenter_id) assertDatacenterExists(tx, input.datacenter_id);
@@ -80,7 +81,7 @@ export function updateDeviceTx(tx: DbOrTx, ctx: CallerContext, now: string, id: 
   };
   if (input.addresses !== undefined) {
     const existing = addressesOf(tx, id);
-    writeAddresses(tx, id, existing, resolveAddresses(tx, existing, input.addresses));
+    writeAddresses(tx, id, existing, resolveAddresses(tx, existing, input.addresses), events);
   }
   tx.update(devices).set(row).where(eq(devices.id, id)).run();
   if (input.tags !== undefined) replaceTags(tx, id, input.tags);

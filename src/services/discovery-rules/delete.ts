@@ -1,13 +1,16 @@
+import { IdInputSchema } from '../../../schemas/common.ts';
 import { eq } from 'drizzle-orm';
 import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import { discoveryRules } from '../../db/schema/index.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { getDiscoveryRuleOrThrow, toDiscoveryRule } from './internal.ts';
 
-export async function deleteDiscoveryRule(env: ServiceEnv, ctx: CallerContext, id: string): Promise<{ status: 'deleted'; id: string }> {
-  return audited(env, ctx, { action: 'discovery_rule.delete', resource: 'discovery_rule', resourceId: id }, (audit) => {
+export async function deleteDiscoveryRule(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<{ status: 'deleted'; id: string }> {
+  return audited(env, ctx, { action: 'discovery_rule.delete', resource: 'discovery_rule', resourceId: rawString(raw) }, (audit) => {
     requirePermission(ctx, 'discovery:delete');
+    const { id } = IdInputSchema.parse(raw);
     return env.db.transaction(
       (tx) => {
         const before = getDiscoveryRuleOrThrow(tx, id);

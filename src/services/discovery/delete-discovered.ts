@@ -1,16 +1,19 @@
 // Deleting discovery records never touches the inventory: a promoted device stays.
+import { IdInputSchema } from '../../../schemas/common.ts';
 import { count, eq } from 'drizzle-orm';
 import { NetworkIdInputSchema } from '../../../schemas/discovery.ts';
 import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import { discoveredDevices } from '../../db/schema/index.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { getNetworkOrThrow } from '../networks/internal.ts';
 import { getDiscoveredOrThrow, toDiscovered } from './internal.ts';
 
-export async function deleteDiscovered(env: ServiceEnv, ctx: CallerContext, id: string): Promise<{ status: 'deleted'; id: string }> {
-  return audited(env, ctx, { action: 'discovered_device.delete', resource: 'discovered_device', resourceId: id }, (audit) => {
+export async function deleteDiscovered(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<{ status: 'deleted'; id: string }> {
+  return audited(env, ctx, { action: 'discovered_device.delete', resource: 'discovered_device', resourceId: rawString(raw) }, (audit) => {
     requirePermission(ctx, 'discovery:delete');
+    const { id } = IdInputSchema.parse(raw);
     return env.db.transaction(
       (tx) => {
         const before = getDiscoveredOrThrow(tx, id);

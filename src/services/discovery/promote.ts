@@ -58,7 +58,7 @@ export async function promoteDiscovered(env: ServiceEnv, ctx: CallerContext, raw
             tags: input.tags,
             addresses: [{ ip: d.ip, network_id: d.network_id }],
           });
-          const device = createDeviceTx(tx, ctx, now, fields);
+          const device = createDeviceTx(tx, ctx, now, fields, created);
           tx.update(discoveredDevices).set({ promotedToDeviceId: device.id, promotedAt: now, updatedAt: now }).where(eq(discoveredDevices.id, row.id)).run();
           created.record(tx, { resourceId: device.id, after: device });
           promoted.record(tx, { resourceId: device.id, after: device, extra: { discovered_id: row.id, ip: row.ip, network_id: row.networkId } });

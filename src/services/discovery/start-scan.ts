@@ -7,16 +7,19 @@ import { StartScanInputSchema, type DiscoveryScan } from '../../../schemas/disco
 import { requirePermission, usernameOf, type CallerContext } from '../../auth/context.ts';
 import { discoveryScans, scanProfiles } from '../../db/schema/index.ts';
 import { portsFor, type ScanType } from '../../discovery/ports.ts';
-import { dbHostKeyStore, loadProfileCredentials, snmpProbe, sshProbe } from '../../discovery/probes.ts';
 import { scanManager, type ScanJob } from '../../discovery/runner.ts';
+import { snmpProbe } from '../../discovery/snmp.ts';
+import { sshProbe } from '../../discovery/ssh.ts';
 import type { CredentialedProbes } from '../../discovery/enrich.ts';
 import type { ProbeOptions } from '../../discovery/scanner.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { audited } from '../audit/record.ts';
+import { loadProfileCredentials } from '../credentials/probe-credentials.ts';
 import type { ServiceEnv } from '../env.ts';
 import { getNetworkOrThrow } from '../networks/internal.ts';
 import { toScanProfile } from '../scan-profiles/internal.ts';
+import { hostKeyStore } from './host-keys.ts';
 import { getScanOrThrow, targetsOf, toScan } from './internal.ts';
 
 export interface ScanRunContext {
@@ -44,7 +47,7 @@ async function credentialedProbes(env: ServiceEnv, profile: ProfileRow): Promise
     sshPort: loaded.credentials.ssh ? loaded.ports.ssh : undefined,
     timeoutMs: Math.max(1, profile.timeoutSec) * 1000,
     v2cEnabled: env.config.discovery.snmpV2cEnabled,
-    hostKeys: dbHostKeyStore(env),
+    hostKeys: hostKeyStore(env),
     snmpProbe,
     sshProbe,
   };

@@ -7,8 +7,8 @@ import { addresses, datacenters, networks } from '../../db/schema/index.ts';
 import { cidrSize, formatCidr, lastAddress, parseCidr, type Family } from '../../net/ip.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { emitSideEffect, webhooksListening } from '../../webhooks/emit.ts';
 import { loadDevice } from '../devices/internal.ts';
+import type { EventSink } from '../events/outbox.ts';
 import { toHex } from '../pools/space.ts';
 import { indexDocument, unindexDocument } from '../search/index-doc.ts';
 
@@ -118,14 +118,14 @@ export interface NewNetwork {
  * their device were saved now (devices/addresses.ts derives an address's network from its IP).
  * Addresses already in a network stay there: whether that was chosen or derived is not recorded.
  */
-export function adoptAddresses(tx: DbOrTx, n: Pick<NetworkRow, 'id' | 'family' | 'startHex' | 'endHex'>): number {
+export function adoptAddresses(tx: DbOrTx, n: Pick<NetworkRow, 'id' | 'family' | 'startHex' | 'endHex'>, events: EventSink): number {
   const inside = and(isNull(addresses.networkId), eq(addresses.family, n.family), gte(addresses.ipHex, n.startHex), lte(addresses.ipHex, n.endHex));
   // Subscribers see each device whose addresses moved as device.updated, before and after.
-  const before = webhooksListening(tx)
+  const before = events.listening(tx)
     ? tx.selectDistinct({ id: addresses.deviceId }).from(addresses).where(inside).all().map((r) => loadDevice(tx, r.id))
     : [];
   const adopted = tx.update(addresses).set({ networkId: n.id }).where(inside).run().changes;
-  for (const d of before) emitSideEffect(tx, 'device.updated', { resource_id: d.id, before: d, after: loadDevice(tx, d.id) });
+  for (const d of before) events.publish(tx, 'device.updated', { resource_id: d.id, before: d, after: loadDevice(tx, d.id) });
   return adopted;
 }
 
@@ -133,7 +133,7 @@ export function adoptAddresses(tx: DbOrTx, n: Pick<NetworkRow, 'id' | 'family' |
  * Inserts and indexes a network (network_save and the bulk create) and adopts the unassigned
  * addresses inside it; the caller checked the datacenter.
  */
-export function insertNetwork(tx: DbOrTx, now: string, n: NewNetwork): { row: NetworkRow; adopted: number } {
+export function insertNetwork(tx: DbOrTx, now: string, n: NewNetwork, events: EventSink): { row: NetworkRow; adopted: number } {
   const row: NetworkRow = {
     id: newId(),
     name: n.name,
@@ -150,7 +150,7 @@ export function insertNetwork(tx: DbOrTx, now: string, n: NewNetwork): { row: Ne
   };
   tx.insert(networks).values(row).run();
   indexNetwork(tx, row);
-  return { row, adopted: adoptAddresses(tx, row) };
+  return { row, adopted: adoptAddresses(tx, row, events) };
 }
 
 /**

@@ -44,7 +44,7 @@ export async function saveNetwork(env: ServiceEnv, ctx: CallerContext, raw: unkn
         if (input.id === undefined) {
           if (input.name === undefined) throw validationError('name', 'is required');
           if (parsed === undefined) throw validationError('subnet', 'is required');
-          const { row, adopted } = insertNetwork(tx, now, { ...input, name: input.name, subnet: parsed });
+          const { row, adopted } = insertNetwork(tx, now, { ...input, name: input.name, subnet: parsed }, audit);
           const out = toNetwork(row);
           audit.record(tx, { resourceId: row.id, after: out, ...(adopted > 0 && { extra: { adopted_addresses: adopted } }) });
           return out;
@@ -62,7 +62,7 @@ export async function saveNetwork(env: ServiceEnv, ctx: CallerContext, raw: unkn
         };
         tx.update(networks).set(row).where(eq(networks.id, input.id)).run();
         indexNetwork(tx, row);
-        const adopted = parsed && parsed.subnet !== before.subnet ? adoptAddresses(tx, row) : 0;
+        const adopted = parsed && parsed.subnet !== before.subnet ? adoptAddresses(tx, row, audit) : 0;
         const out = toNetwork(row);
         audit.record(tx, { resourceId: row.id, before: toNetwork(before), after: out, ...(adopted > 0 && { extra: { adopted_addresses: adopted } }) });
         return out;

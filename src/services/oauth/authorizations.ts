@@ -2,12 +2,14 @@
 // one: every grant of that client for the user is revoked at once, so its refresh and access
 // tokens stop working on the next request. Only the user's own grants are ever visible here.
 import { and, eq, gt, isNull } from 'drizzle-orm';
+import { EmptyInputSchema, IdInputSchema } from '../../../schemas/common.ts';
 import type { OAuthAuthorization } from '../../../schemas/oauth.ts';
 import { requireAuthenticated, userIdOf, type CallerContext } from '../../auth/context.ts';
 import { oauthClients, oauthGrants } from '../../db/schema/index.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { revokeGrantsWhere } from './internal.ts';
 
 function ownerOf(ctx: CallerContext): string {
@@ -17,9 +19,10 @@ function ownerOf(ctx: CallerContext): string {
   return userId;
 }
 
-export async function listOAuthAuthorizations(env: ServiceEnv, ctx: CallerContext): Promise<{ items: OAuthAuthorization[]; total: number }> {
+export async function listOAuthAuthorizations(env: ServiceEnv, ctx: CallerContext, raw: unknown = {}): Promise<{ items: OAuthAuthorization[]; total: number }> {
   return audited(env, { ...ctx, source: 'oauth' }, { action: 'oauth_authorization.list', resource: 'oauth_client', read: true }, () => {
     const userId = ownerOf(ctx);
+    EmptyInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
     const rows = env.db
       .select({ grant: oauthGrants, client: oauthClients })
@@ -50,10 +53,11 @@ export async function listOAuthAuthorizations(env: ServiceEnv, ctx: CallerContex
   });
 }
 
-/** Revokes every live grant the caller gave the client with surrogate id `clientRowId`. */
-export async function revokeOAuthAuthorization(env: ServiceEnv, ctx: CallerContext, clientRowId: string): Promise<void> {
-  return audited(env, { ...ctx, source: 'oauth' }, { action: 'oauth_authorization.revoke', resource: 'oauth_client', resourceId: clientRowId }, (audit) => {
+/** Revokes every live grant the caller gave the client whose surrogate id is `id`. */
+export async function revokeOAuthAuthorization(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<void> {
+  return audited(env, { ...ctx, source: 'oauth' }, { action: 'oauth_authorization.revoke', resource: 'oauth_client', resourceId: rawString(raw) }, (audit) => {
     const userId = ownerOf(ctx);
+    const { id: clientRowId } = IdInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
     env.db.transaction(
       (tx) => {

@@ -6,11 +6,22 @@ import { requirePermission, userIdOf, type CallerContext } from '../../auth/cont
 import { oauthClients } from '../../db/schema/index.ts';
 import { AppError, validationError } from '../../platform/errors.ts';
 import { newId, randomToken, sha256Hex } from '../../platform/ids.ts';
-import { validateRedirectUri } from '../../oauth/redirect-uri.ts';
-import { parseScope, SCOPE_READ } from '../../oauth/scopes.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { assertWithinCaller } from '../auth/reach.ts';
+import { ClientMetadataError, validateClientMetadata, type ClientMetadata } from './client-metadata.ts';
 import { CLIENT_SECRET_PREFIX, toOAuthClient } from './internal.ts';
+
+function agentMetadata(env: ServiceEnv, input: unknown): ClientMetadata {
+  try {
+    return validateClientMetadata(input, 'api', { allowedSchemes: env.config.oauth.allowedRedirectSchemes });
+  } catch (err) {
+    if (!(err instanceof ClientMetadataError)) throw err;
+    // The validator's messages start with the field name; the envelope names it in details too.
+    const message = err.message.startsWith(`${err.field} `) ? err.message.slice(err.field.length + 1) : err.message;
+    throw validationError(err.field, message);
+  }
+}
 
 export async function createOAuthClient(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<OAuthClient & { client_secret: string }> {
   const actx: CallerContext = { ...ctx, source: 'oauth' };
@@ -19,12 +30,9 @@ export async function createOAuthClient(env: ServiceEnv, ctx: CallerContext, raw
     const input = CreateOAuthClientInputSchema.parse(raw);
     const owner = userIdOf(ctx);
     if (!owner) throw new AppError('FORBIDDEN', 'OAuth clients act as a user; this caller is not one');
-    const { known, unknown } = parseScope(input.scope ?? SCOPE_READ);
-    if (unknown.length) throw validationError('scope', `unknown scope(s): ${unknown.join(', ')}`);
-    if (known.length === 0) throw validationError('scope', 'must name at least one scope');
-    const redirectUris = (input.redirect_uris ?? []).map((u, i) =>
-      validateRedirectUri(u, { allowedSchemes: env.config.oauth.allowedRedirectSchemes }, `redirect_uris.${i}`),
-    );
+    const meta = agentMetadata(env, input);
+    // Its tokens act as the owner within its scope: no broader than the caller (a scoped key, a token).
+    assertWithinCaller(env, ctx, owner, meta.scope!.split(' '), 'scope');
     const secret = CLIENT_SECRET_PREFIX + randomToken(32);
     const now = env.clock.now().toISOString();
     const id = newId();
@@ -32,12 +40,12 @@ export async function createOAuthClient(env: ServiceEnv, ctx: CallerContext, raw
       id,
       clientId: id,
       kind: 'api' as const,
-      name: input.client_name,
-      redirectUris: [...new Set(redirectUris)],
-      grantTypes: redirectUris.length ? ['client_credentials', 'authorization_code', 'refresh_token'] : ['client_credentials'],
-      responseTypes: redirectUris.length ? ['code'] : [],
-      tokenEndpointAuthMethod: 'client_secret_basic' as const,
-      scope: known.join(' '),
+      name: meta.name,
+      redirectUris: meta.redirectUris,
+      grantTypes: meta.grantTypes,
+      responseTypes: meta.responseTypes,
+      tokenEndpointAuthMethod: meta.method,
+      scope: meta.scope,
       clientUri: null,
       logoUri: null,
       applicationType: null,

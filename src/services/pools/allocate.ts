@@ -10,6 +10,7 @@ import { addresses, devices, ipAllocations, reservations } from '../../db/schema
 import { AppError, validationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { audited } from '../audit/record.ts';
+import type { EventSink } from '../events/outbox.ts';
 import { getDeviceRowOrThrow, reindexDevice } from '../devices/internal.ts';
 import type { ServiceEnv } from '../env.ts';
 import { insertReservation, reserverOf, resolveExpiry } from '../reservations/internal.ts';
@@ -54,8 +55,8 @@ function replay(tx: DbOrTx, ctx: CallerContext, pool: PoolRow, prior: Allocation
 }
 
 /** Appends the address to the device (after its existing ones) holding the claimed IP. */
-function addDeviceAddress(tx: DbOrTx, pool: PoolRow, deviceId: string, addressId: string, label: string, now: string): string {
-  const hex = claimNext(tx, pool.id, { kind: 'address', id: addressId });
+function addDeviceAddress(tx: DbOrTx, pool: PoolRow, deviceId: string, addressId: string, label: string, now: string, events: EventSink): string {
+  const hex = claimNext(tx, pool.id, { kind: 'address', id: addressId }, events);
   const family = familyOfHex(hex);
   const position = tx.get<{ p: number }>(sql`SELECT coalesce(max(position) + 1, 0) AS p FROM addresses WHERE device_id = ${deviceId}`).p;
   const ip = hexToText(family, hex);
@@ -102,7 +103,7 @@ export async function allocateIp(env: ServiceEnv, ctx: CallerContext, raw: unkno
         let ip: string;
         if (input.device_id !== undefined) {
           getDeviceRowOrThrow(tx, input.device_id, 'device_id');
-          ip = addDeviceAddress(tx, pool, input.device_id, ownerId, input.label?.trim() ?? '', at);
+          ip = addDeviceAddress(tx, pool, input.device_id, ownerId, input.label?.trim() ?? '', at, audit);
         } else {
           const row = insertReservation(tx, pool, {
             id: ownerId,
@@ -112,7 +113,7 @@ export async function allocateIp(env: ServiceEnv, ctx: CallerContext, raw: unkno
             expiresAt,
             reservedBy: reserverOf(ctx),
             now: at,
-          });
+          }, audit);
           ip = row.ipAddress;
         }
         tx.insert(ipAllocations)

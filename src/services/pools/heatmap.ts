@@ -1,3 +1,4 @@
+import { PoolIdInputSchema } from '../../../schemas/pools.ts';
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { HeatmapEntrySchema, HeatmapSchema } from '../../../schemas/pools.ts';
@@ -5,6 +6,7 @@ import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import { formatIp, type Family } from '../../net/ip.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { getPoolOrThrow, poolSize } from './internal.ts';
 import { toHex } from './space.ts';
 
@@ -15,9 +17,10 @@ export const HEATMAP_MAX = 65_536;
  * query over the claims (joined to addresses for the device id); every address without a claim
  * is available, so no address is probed on its own.
  */
-export async function getPoolHeatmap(env: ServiceEnv, ctx: CallerContext, poolId: string): Promise<z.infer<typeof HeatmapSchema>> {
-  return audited(env, ctx, { action: 'pool.heatmap', resource: 'pool', resourceId: poolId, read: true }, () => {
+export async function getPoolHeatmap(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<z.infer<typeof HeatmapSchema>> {
+  return audited(env, ctx, { action: 'pool.heatmap', resource: 'pool', resourceId: rawString(raw, 'pool_id'), read: true }, () => {
     requirePermission(ctx, 'pool:read');
+    const { pool_id: poolId } = PoolIdInputSchema.parse(raw);
     const pool = getPoolOrThrow(env.db, poolId);
     const family = pool.family as Family;
     const size = poolSize(pool);

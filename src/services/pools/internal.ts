@@ -7,6 +7,7 @@ import { addresses, networkPools, poolClaims, poolTags } from '../../db/schema/i
 import type { Family } from '../../net/ip.ts';
 import { notFound, validationError } from '../../platform/errors.ts';
 import { percent, usableRange, type NetworkRow } from '../networks/internal.ts';
+import type { EventSink } from '../events/outbox.ts';
 import { claimAddress, claimCount, ipKey } from './space.ts';
 
 export type PoolRow = typeof networkPools.$inferSelect;
@@ -96,7 +97,7 @@ export function validateRange(network: NetworkRow, start: string, end: string): 
  * none, join it (the device domain links such addresses the same way when they are written):
  * each claims its address; a duplicate IP stays unlinked, since one address can be used once.
  */
-export function adoptAddresses(tx: DbOrTx, pool: PoolRow): number {
+export function adoptAddresses(tx: DbOrTx, pool: PoolRow, events: EventSink): number {
   const candidates = tx
     .select({ id: addresses.id, hex: addresses.ipHex })
     .from(addresses)
@@ -115,7 +116,7 @@ export function adoptAddresses(tx: DbOrTx, pool: PoolRow): number {
   for (const a of candidates) {
     const taken = tx.select({ k: poolClaims.ownerKind }).from(poolClaims).where(and(eq(poolClaims.poolId, pool.id), eq(poolClaims.ipHex, a.hex))).get();
     if (taken) continue;
-    claimAddress(tx, pool.id, a.hex, { kind: 'address', id: a.id });
+    claimAddress(tx, pool.id, a.hex, { kind: 'address', id: a.id }, events);
     tx.update(addresses).set({ poolId: pool.id, networkId: pool.networkId }).where(eq(addresses.id, a.id)).run();
     adopted++;
   }

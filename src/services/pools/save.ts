@@ -55,7 +55,7 @@ export async function savePool(env: ServiceEnv, ctx: CallerContext, raw: unknown
           tx.insert(networkPools).values(row).run();
           setTags(tx, row.id, input.tags ?? []);
           initPoolSpace(tx, row.id, row.startHex, row.endHex);
-          const adopted = adoptAddresses(tx, row);
+          const adopted = adoptAddresses(tx, row, audit);
           const out = poolDetail(tx, row);
           audit.record(tx, { resourceId: row.id, after: out, extra: adopted ? { adopted_addresses: adopted } : undefined });
           return out;
@@ -74,7 +74,7 @@ export async function savePool(env: ServiceEnv, ctx: CallerContext, raw: unknown
             assertNoOverlap(tx, network.id, range, before.id);
             rebuildPoolSpace(tx, before.id, range.startHex, range.endHex);
             row = { ...row, ...range };
-            adopted = adoptAddresses(tx, row);
+            adopted = adoptAddresses(tx, row, audit);
           }
         }
         row = {

@@ -7,7 +7,8 @@ import type { DbOrTx } from '../../db/client.ts';
 import { poolClaims, poolFreeRanges } from '../../db/schema/index.ts';
 import { bitsOf, formatIp, parseIp, type Family, type Ip } from '../../net/ip.ts';
 import { AppError } from '../../platform/errors.ts';
-import { afterPoolClaim } from '../../webhooks/emit.ts';
+import type { EventSink } from '../events/outbox.ts';
+import { publishUtilizationCrossing } from './utilization-event.ts';
 
 export type ClaimOwner = { kind: 'address' | 'reservation'; id: string };
 
@@ -46,8 +47,11 @@ function carve(tx: DbOrTx, poolId: string, hex: string): void {
   if (hex < range.endHex) tx.insert(poolFreeRanges).values({ poolId, startHex: step(family, hex, 1n), endHex: range.endHex }).run();
 }
 
-/** Claims a specific address; IP_NOT_AVAILABLE when something else already uses it. */
-export function claimAddress(tx: DbOrTx, poolId: string, hex: string, owner: ClaimOwner): void {
+/**
+ * Claims a specific address; IP_NOT_AVAILABLE when something else already uses it. `events` is
+ * the sink of the verb's caller: a claim can take the pool past its utilization threshold.
+ */
+export function claimAddress(tx: DbOrTx, poolId: string, hex: string, owner: ClaimOwner, events: EventSink): void {
   const taken = tx.select().from(poolClaims).where(and(eq(poolClaims.poolId, poolId), eq(poolClaims.ipHex, hex))).get();
   if (taken) {
     if (taken.ownerKind === owner.kind && taken.ownerId === owner.id) return;
@@ -58,7 +62,7 @@ export function claimAddress(tx: DbOrTx, poolId: string, hex: string, owner: Cla
   tx.insert(poolClaims).values({ poolId, ipHex: hex, ownerKind: owner.kind, ownerId: owner.id }).run();
   carve(tx, poolId, hex);
   // Every claim passes here, so this is where a pool crossing its utilization threshold is seen.
-  afterPoolClaim(tx, poolId);
+  publishUtilizationCrossing(tx, poolId, events);
 }
 
 /** Returns an address to the free ranges, merging with its neighbours. */
@@ -107,10 +111,10 @@ export function nextFreeHex(tx: DbOrTx, poolId: string): string | undefined {
 }
 
 /** Picks and claims the lowest free address; IP_NOT_AVAILABLE when the pool is exhausted. */
-export function claimNext(tx: DbOrTx, poolId: string, owner: ClaimOwner): string {
+export function claimNext(tx: DbOrTx, poolId: string, owner: ClaimOwner, events: EventSink): string {
   const hex = nextFreeHex(tx, poolId);
   if (hex === undefined) throw new AppError('IP_NOT_AVAILABLE', 'The pool has no free address left');
-  claimAddress(tx, poolId, hex, owner);
+  claimAddress(tx, poolId, hex, owner, events);
   return hex;
 }
 

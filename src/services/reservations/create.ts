@@ -33,7 +33,7 @@ export async function createReservation(env: ServiceEnv, ctx: CallerContext, raw
           expiresAt,
           reservedBy: reserverOf(ctx),
           now: now.toISOString(),
-        });
+        }, audit);
         const out = toReservation(row);
         audit.record(tx, { resourceId: row.id, after: out });
         return out;

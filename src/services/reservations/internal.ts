@@ -7,6 +7,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { reservations } from '../../db/schema/index.ts';
 import { AppError, notFound, validationError } from '../../platform/errors.ts';
 import type { PoolRow } from '../pools/internal.ts';
+import type { EventSink } from '../events/outbox.ts';
 import { claimAddress, claimNext, familyOfHex, hexToText } from '../pools/space.ts';
 
 export type ReservationRow = typeof reservations.$inferSelect;
@@ -74,11 +75,11 @@ export interface NewReservation {
 }
 
 /** Claims the address (explicit or lowest free) and records the active reservation holding it. */
-export function insertReservation(tx: DbOrTx, pool: PoolRow, r: NewReservation): ReservationRow {
+export function insertReservation(tx: DbOrTx, pool: PoolRow, r: NewReservation, events: EventSink): ReservationRow {
   const owner = { kind: 'reservation' as const, id: r.id };
   let hex = r.hex;
-  if (hex === undefined) hex = claimNext(tx, pool.id, owner);
-  else claimAddress(tx, pool.id, hex, owner);
+  if (hex === undefined) hex = claimNext(tx, pool.id, owner, events);
+  else claimAddress(tx, pool.id, hex, owner, events);
   const row: ReservationRow = {
     id: r.id,
     poolId: pool.id,

@@ -5,6 +5,7 @@ import { rolePermissions, roles } from '../../db/schema/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { assertCanHandOut, getRoleOrThrow, permissionsOfRole, resolvePermissionRefs, toRole } from './internal.ts';
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
@@ -14,10 +15,10 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.lengt
  * permission set in one transaction. System roles are defined by code (and re-synced at start-up),
  * so any actual change to one is refused; re-sending its current values is a no-op.
  */
-export async function updateRole(env: ServiceEnv, ctx: CallerContext, id: string, raw: unknown): Promise<Role> {
-  return audited(env, ctx, { action: 'role.update', resource: 'role', resourceId: id }, (audit) => {
+export async function updateRole(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<Role> {
+  return audited(env, ctx, { action: 'role.update', resource: 'role', resourceId: rawString(raw) }, (audit) => {
     requirePermission(ctx, 'role:update');
-    const input = UpdateRoleInputSchema.parse(raw);
+    const { id, ...input } = UpdateRoleInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
     return env.db.transaction(
       (tx) => {

@@ -1,18 +1,21 @@
+import { IdInputSchema } from '../../../schemas/common.ts';
 import { count, eq } from 'drizzle-orm';
 import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import { scanProfiles, scheduledScans } from '../../db/schema/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { getScanProfileOrThrow, toScanProfile } from './internal.ts';
 
 /**
  * Built-ins cannot be deleted (they would come back at the next start anyway); a profile that
  * scheduled scans use is IN_USE. Discovery rules and past scans just lose the reference.
  */
-export async function deleteScanProfile(env: ServiceEnv, ctx: CallerContext, id: string): Promise<{ status: 'deleted'; id: string }> {
-  return audited(env, ctx, { action: 'scan_profile.delete', resource: 'scan_profile', resourceId: id }, (audit) => {
+export async function deleteScanProfile(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<{ status: 'deleted'; id: string }> {
+  return audited(env, ctx, { action: 'scan_profile.delete', resource: 'scan_profile', resourceId: rawString(raw) }, (audit) => {
     requirePermission(ctx, 'scan-profile:delete');
+    const { id } = IdInputSchema.parse(raw);
     return env.db.transaction(
       (tx) => {
         const before = getScanProfileOrThrow(tx, id);

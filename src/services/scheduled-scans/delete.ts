@@ -1,14 +1,17 @@
+import { IdInputSchema } from '../../../schemas/common.ts';
 import { eq } from 'drizzle-orm';
 import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import { scheduledScans } from '../../db/schema/index.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { getScheduledScanOrThrow, toScheduledScan } from './internal.ts';
 
 /** Scans it already started stay (they belong to the network's history). */
-export async function deleteScheduledScan(env: ServiceEnv, ctx: CallerContext, id: string): Promise<{ status: 'deleted'; id: string }> {
-  return audited(env, ctx, { action: 'scheduled_scan.delete', resource: 'scheduled_scan', resourceId: id }, (audit) => {
+export async function deleteScheduledScan(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<{ status: 'deleted'; id: string }> {
+  return audited(env, ctx, { action: 'scheduled_scan.delete', resource: 'scheduled_scan', resourceId: rawString(raw) }, (audit) => {
     requirePermission(ctx, 'scheduled-scan:delete');
+    const { id } = IdInputSchema.parse(raw);
     return env.db.transaction(
       (tx) => {
         const before = getScheduledScanOrThrow(tx, id);

@@ -13,6 +13,7 @@
 // on search_index would walk every document holding the words in any column.
 import { SearchInputSchema } from '../../../schemas/search.ts';
 import { hasPermission, requireAuthenticated, type CallerContext } from '../../auth/context.ts';
+import type { Permission } from '../../auth/permissions.ts';
 import type { Db } from '../../db/client.ts';
 import { perDb } from '../../db/prepared.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -22,7 +23,7 @@ import { page, pageWindow } from '../paging.ts';
 import type { SearchKind } from './index-doc.ts';
 
 const KINDS: SearchKind[] = ['device', 'network', 'datacenter'];
-const LIST_PERMISSION: Record<SearchKind, string> = { device: 'device:list', network: 'network:list', datacenter: 'datacenter:list' };
+const LIST_PERMISSION: Record<SearchKind, Permission> = { device: 'device:list', network: 'network:list', datacenter: 'datacenter:list' };
 const MAX_WORDS = 16;
 
 const words = (query: string): string[] => query.split(/\s+/).filter(Boolean).slice(0, MAX_WORDS);

@@ -13,6 +13,7 @@ import { getAppState, setAppState } from '../app-state.ts';
 import { recordEvent } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { createUser } from '../users/create.ts';
+import { login, type LoginResult } from '../auth/login.ts';
 import { assertPasswordPolicy } from '../users/password-policy.ts';
 import { clearSetupTokens, setupTokenValid } from './tokens.ts';
 
@@ -30,12 +31,24 @@ const countUsers = (db: DbOrTx): number => db.select({ n: count() }).from(users)
 /** True while the database has no user (what GET /api/setup answers). */
 export const setupNeeded = (env: ServiceEnv): boolean => countUsers(env.db) === 0;
 
+/** setup_status: public by design (the web UI asks before anyone has signed in). */
+export async function setupStatus(env: ServiceEnv): Promise<{ needed: boolean }> {
+  return { needed: setupNeeded(env) };
+}
+
 function claimed(db: DbOrTx, now: Date): boolean {
   const at = getAppState(db, CLAIM_KEY);
   return !!at && now.getTime() - Date.parse(at) < CLAIM_MS;
 }
 
-export async function completeSetup(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<User> {
+/** setup_complete: creates the first administrator and signs it in (the result carries the session token). */
+export async function completeSetup(env: ServiceEnv, ctx: CallerContext, raw: unknown, rc: { userAgent?: string } = {}): Promise<LoginResult> {
+  const input = SetupInputSchema.parse(raw);
+  const user = await createFirstAdmin(env, ctx, input);
+  return login(env, ctx, { username: user.username, password: input.password }, rc);
+}
+
+async function createFirstAdmin(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<User> {
   try {
     const input = SetupInputSchema.parse(raw);
     assertPasswordPolicy(input.password);

@@ -3,6 +3,7 @@ import { requireAuthenticated, requirePermission, userIdOf, type CallerContext }
 import { validationError } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { requireAdminForTarget } from './guards.ts';
 import { getUserOrThrow } from './internal.ts';
 import { assertPasswordPolicy } from './password-policy.ts';
@@ -14,12 +15,12 @@ import { storeNewPassword } from './set-password.ts';
  * needs user:update (and admin rights for an administrator's account). Every session of the
  * user ends, the caller's own included.
  */
-export async function changePassword(env: ServiceEnv, ctx: CallerContext, id: string, raw: unknown): Promise<void> {
-  return audited(env, ctx, { action: 'user.password_change', resource: 'user', resourceId: id }, async (audit) => {
-    const self = id === userIdOf(ctx);
+export async function changePassword(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<void> {
+  return audited(env, ctx, { action: 'user.password_change', resource: 'user', resourceId: rawString(raw) }, async (audit) => {
+    const self = rawString(raw) === userIdOf(ctx);
     if (self) requireAuthenticated(ctx);
     else requirePermission(ctx, 'user:update');
-    const input = ChangePasswordInputSchema.parse(raw);
+    const { id, ...input } = ChangePasswordInputSchema.parse(raw);
     const row = getUserOrThrow(env.db, id);
     if (!self) requireAdminForTarget(env.db, ctx, row, "change administrators' passwords");
     assertPasswordPolicy(input.new_password, 'new_password');

@@ -1,9 +1,11 @@
+import { IdInputSchema } from '../../../schemas/common.ts';
 import { eq } from 'drizzle-orm';
 import { requirePermission, userIdOf, type CallerContext } from '../../auth/context.ts';
 import { users } from '../../db/schema/index.ts';
 import { AppError } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { assertNotLastAdmin, requireAdminForTarget } from './guards.ts';
 import { getUserOrThrow, rolesOfUser, toUser } from './internal.ts';
 
@@ -11,9 +13,10 @@ import { getUserOrThrow, rolesOfUser, toUser } from './internal.ts';
  * Deletes a user. Role grants, SQLite sessions and API keys cascade by foreign key; sessions in
  * a Valkey store are not rows, so they are deleted explicitly after the commit.
  */
-export async function deleteUser(env: ServiceEnv, ctx: CallerContext, id: string): Promise<void> {
-  return audited(env, ctx, { action: 'user.delete', resource: 'user', resourceId: id }, async (audit) => {
+export async function deleteUser(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<{ status: 'deleted'; id: string }> {
+  return audited(env, ctx, { action: 'user.delete', resource: 'user', resourceId: rawString(raw) }, async (audit) => {
     requirePermission(ctx, 'user:delete');
+    const { id } = IdInputSchema.parse(raw);
     if (id === userIdOf(ctx)) throw new AppError('CANNOT_DELETE_SELF', 'You cannot delete your own account');
     env.db.transaction(
       (tx) => {
@@ -27,5 +30,6 @@ export async function deleteUser(env: ServiceEnv, ctx: CallerContext, id: string
       { behavior: 'immediate' },
     );
     await env.sessions.deleteForUser(id);
+    return { status: 'deleted' as const, id };
   });
 }

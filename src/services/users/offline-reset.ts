@@ -12,7 +12,7 @@ import { findUserByUsername } from './internal.ts';
 import { assertPasswordPolicy } from './password-policy.ts';
 import { storeNewPassword } from './set-password.ts';
 
-const OfflineResetInputSchema = ResetPasswordInputSchema.extend({
+const OfflineResetInputSchema = ResetPasswordInputSchema.omit({ id: true }).extend({
   username: z.string().trim().min(1, 'is required').max(64).describe('The user whose password is reset'),
 }).strict();
 

@@ -3,6 +3,7 @@ import { requirePermission, userIdOf, type CallerContext } from '../../auth/cont
 import { forbidden } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { requireAdminForTarget } from './guards.ts';
 import { getUserOrThrow } from './internal.ts';
 import { assertPasswordPolicy } from './password-policy.ts';
@@ -13,13 +14,13 @@ import { storeNewPassword } from './set-password.ts';
  * then ends all their sessions. Resetting your own is refused: it would let anyone holding
  * user:update skip the current-password check of POST /api/users/{id}/password.
  */
-export async function resetPassword(env: ServiceEnv, ctx: CallerContext, id: string, raw: unknown): Promise<void> {
-  return audited(env, ctx, { action: 'user.password_reset', resource: 'user', resourceId: id }, async (audit) => {
+export async function resetPassword(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<void> {
+  return audited(env, ctx, { action: 'user.password_reset', resource: 'user', resourceId: rawString(raw) }, async (audit) => {
     requirePermission(ctx, 'user:update');
+    const { id, ...input } = ResetPasswordInputSchema.parse(raw);
     if (id === userIdOf(ctx)) {
       throw forbidden('Forbidden: change your own password with POST /api/users/{id}/password and your current password');
     }
-    const input = ResetPasswordInputSchema.parse(raw);
     const row = getUserOrThrow(env.db, id);
     requireAdminForTarget(env.db, ctx, row, "reset administrators' passwords");
     assertPasswordPolicy(input.new_password, 'new_password');

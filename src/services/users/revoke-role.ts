@@ -12,11 +12,11 @@ import { getUserOrThrow, rolesOfUser, syncAdminFlag } from './internal.ts';
  * Revokes a role from a user; revoking a role the user does not hold succeeds (idempotent).
  * System roles only by administrators, and never the admin role of the last active administrator.
  */
-export async function revokeRole(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<void> {
+export async function revokeRole(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<{ revoked: boolean }> {
   return audited(env, ctx, { action: 'role.revoke', resource: 'user' }, (audit) => {
     requirePermission(ctx, 'role:update');
     const input = RoleGrantInputSchema.parse(raw);
-    env.db.transaction(
+    return env.db.transaction(
       (tx) => {
         const user = getUserOrThrow(tx, input.user_id);
         const role = getRoleOrThrow(tx, input.role_id);
@@ -34,6 +34,7 @@ export async function revokeRole(env: ServiceEnv, ctx: CallerContext, raw: unkno
           after: { roles: rolesOfUser(tx, user.id).map((r) => r.name) },
           extra: { role_id: role.id, role_name: role.name, was_granted: removed > 0 },
         });
+        return { revoked: removed > 0 };
       },
       { behavior: 'immediate' },
     );

@@ -6,6 +6,7 @@ import { users } from '../../db/schema/index.ts';
 import { AppError, forbidden } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { rawString } from '../input.ts';
 import { assertNotLastAdmin, requireAdminForTarget } from './guards.ts';
 import { getUserOrThrow, rolesOfUser, setAdminRole, toUser } from './internal.ts';
 
@@ -21,12 +22,12 @@ const taken = (db: DbOrTx, column: typeof users.username | typeof users.email, v
  * but never their own is_active/is_admin: such a change is refused, not ignored, so the caller
  * learns it did not happen. Deactivation ends every session of the user.
  */
-export async function updateUser(env: ServiceEnv, ctx: CallerContext, id: string, raw: unknown): Promise<User> {
-  return audited(env, ctx, { action: 'user.update', resource: 'user', resourceId: id }, async (audit) => {
-    const self = id === userIdOf(ctx);
+export async function updateUser(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<User> {
+  return audited(env, ctx, { action: 'user.update', resource: 'user', resourceId: rawString(raw) }, async (audit) => {
+    const self = rawString(raw) === userIdOf(ctx);
     if (self) requireAuthenticated(ctx);
     else requirePermission(ctx, 'user:update');
-    const input = UpdateUserInputSchema.parse(raw);
+    const { id, ...input } = UpdateUserInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
     const { user, deactivated } = env.db.transaction(
       (tx) => {

@@ -8,7 +8,7 @@ import { webhookAttempts, webhookDeliveries, webhooks } from '../../db/schema/in
 import { assertAddressAllowed, checkTargetUrl, policyFromConfig, type TargetPolicy } from '../../net/url-guard.ts';
 import { decryptSecret, encryptSecret } from '../../platform/crypto.ts';
 import { notFound, validationError } from '../../platform/errors.ts';
-import { ALL_EVENTS, EVENT_TYPE_NAMES } from '../../webhooks/event-types.ts';
+import { ALL_EVENTS, EVENT_TYPE_NAMES } from '../events/catalogue.ts';
 import type { ServiceEnv } from '../env.ts';
 
 export type WebhookRow = typeof webhooks.$inferSelect;

@@ -6,7 +6,6 @@ import { RedeliverInputSchema, type Delivery } from '../../../schemas/webhooks.t
 import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import { events, webhookDeliveries } from '../../db/schema/index.ts';
 import { AppError } from '../../platform/errors.ts';
-import { notifyEventsWritten } from '../../webhooks/notify.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { getDeliveryOrThrow, getWebhookOrThrow, toDelivery, withAttempts } from './internal.ts';
@@ -34,7 +33,7 @@ export async function redeliverWebhookDelivery(env: ServiceEnv, ctx: CallerConte
       },
       { behavior: 'immediate' },
     );
-    notifyEventsWritten(env.db);
+    env.outbox.wake();
     return out;
   });
 }

@@ -7,7 +7,7 @@ import { requirePermission, userIdOf, type CallerContext } from '../../auth/cont
 import { webhooks } from '../../db/schema/index.ts';
 import { validationError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { generateWebhookSecret, webhookSecretProblem } from '../../webhooks/signing.ts';
+import { generateWebhookSecret, webhookSecretProblem } from './secrets.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { getWebhookOrThrow, normalizeEvents, sealSecret, toWebhook, vetWebhookUrl } from './internal.ts';

@@ -123,3 +123,16 @@ export function fieldErrors(err: unknown): Record<string, string> {
   if (err instanceof ApiError) for (const d of err.details) out[d.field] ??= d.message;
   return out;
 }
+
+/**
+ * A loader's guard against answers that arrive out of order: every call takes a ticket, and only
+ * the newest ticket's answer is applied, so a slow unfiltered first page cannot overwrite the
+ * filtered one asked for after it. `const fresh = this.ticket(); …await…; if (!fresh()) return;`
+ */
+export function newestOnly(): () => () => boolean {
+  let newest = 0;
+  return () => {
+    const mine = ++newest;
+    return () => mine === newest;
+  };
+}

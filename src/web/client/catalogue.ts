@@ -33,7 +33,9 @@ export interface CatalogueOperation {
   title: string;
   description: string;
   permissions: string[];
-  annotations: { readOnly: boolean; destructive: boolean; idempotent: boolean };
+  /** How `permissions` combine: any one, all, none needed (any signed-in user) or public. */
+  permission_mode: 'any' | 'all' | 'none' | 'public';
+  annotations: { readOnly: boolean; destructive: boolean; idempotent: boolean; openWorld?: boolean };
   rest_only: boolean;
   http: Binding[];
   input: JsonSchema;

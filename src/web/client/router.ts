@@ -38,8 +38,8 @@ const ROUTES: Pattern[] = [
   ['/admin/users/:id', 'user'],
   ['/admin/roles', 'roles'],
   ['/admin/roles/:id', 'role'],
-  ['/admin/api-keys', 'api-keys'],
-  ['/admin/oauth-clients', 'oauth-clients'],
+  ['/access/api-keys', 'api-keys'],
+  ['/access/oauth-clients', 'oauth-clients'],
   ['/admin/audit', 'audit'],
 ];
 

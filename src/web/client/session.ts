@@ -115,6 +115,7 @@ function navFor(resources: Resource[]): NavGroup[] {
     { label: 'Discovery', items: [] },
     { label: 'Integrations', items: [] },
     { label: 'More', items: [] },
+    { label: 'Access', items: [] },
     { label: 'Administration', items: [] },
   ];
   const group = (label: string) => groups.find((g) => g.label === label)!;
@@ -125,11 +126,13 @@ function navFor(resources: Resource[]): NavGroup[] {
     if (HAND_MADE.has(r.name)) continue;
     group(PLACED[r.name] ?? 'More').items.push({ label: r.label, href: `/${r.slug}`, match: `/${r.slug}` });
   }
+  // Keys and agent clients belong to their owner: every role manages its own (administrators see all).
+  const access = group('Access');
+  if (can('apikey:list')) access.items.push({ label: 'API keys', href: '/access/api-keys', match: '/access/api-keys' });
+  if (canAny('user:list', 'apikey:list')) access.items.push({ label: 'OAuth clients', href: '/access/oauth-clients', match: '/access/oauth-clients' });
   const admin = group('Administration');
   if (can('user:list')) admin.items.push({ label: 'Users', href: '/admin/users', match: '/admin/users' });
   if (can('role:list')) admin.items.push({ label: 'Roles', href: '/admin/roles', match: '/admin/roles' });
-  if (can('apikey:list')) admin.items.push({ label: 'API keys', href: '/admin/api-keys', match: '/admin/api-keys' });
-  if (canAny('user:list', 'apikey:list')) admin.items.push({ label: 'OAuth clients', href: '/admin/oauth-clients', match: '/admin/oauth-clients' });
   if (can('audit:list')) admin.items.push({ label: 'Audit log', href: '/admin/audit', match: '/admin/audit' });
   return groups.filter((g) => g.items.length > 0);
 }

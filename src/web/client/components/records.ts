@@ -116,6 +116,8 @@ export function recordHref(resourceName: string, id: string): string {
 /** The permission a button needs: the op's `…:create` (or `…:update`) one, else any of its permissions. */
 export function mayRun(op: CatalogueOperation | undefined, kind?: 'create' | 'update'): boolean {
   if (!op) return false;
+  if (op.permission_mode === 'none' || op.permission_mode === 'public') return true;
+  if (op.permission_mode === 'all') return op.permissions.every((p) => can(p));
   const specific = kind ? op.permissions.find((p) => p.endsWith(`:${kind}`)) : undefined;
   return specific ? can(specific) : op.permissions.some((p) => can(p));
 }

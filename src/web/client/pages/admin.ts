@@ -1,7 +1,7 @@
 // Administration (users, roles and their permissions, API keys, OAuth clients, the audit log with
 // filters and CSV export), the person's own account (password, apps they authorized) and search.
 import Alpine from '@alpinejs/csp';
-import { api, errorText, fieldErrors, queryString } from '../api.ts';
+import { api, errorText, fieldErrors, newestOnly, queryString } from '../api.ts';
 import { badgeClass, fmtAgo, fmtDate, text } from '../format.ts';
 import { navigate, setQuery, type RouterStore } from '../router.ts';
 import { app, can, clearSession, confirmAction, toast, toastError } from '../session.ts';
@@ -58,6 +58,13 @@ function formState<T extends Record<string, unknown>>(initial: T) {
 }
 
 const HIT_PAGES: Record<string, string> = { device: '/devices/', network: '/networks/', datacenter: '/datacenters/' };
+
+/** How far an API key reaches: all of its owner's permissions, or the owner's narrowed to OAuth scopes. */
+const ACCESS_CHOICES = [
+  { value: '', label: "All of the owner's permissions" },
+  { value: 'rackd:read', label: 'Read-only (rackd:read)' },
+  { value: 'rackd:read rackd:write', label: 'Read and write, no administration (rackd:read rackd:write)' },
+];
 
 export function registerAdminPages(): void {
   Alpine.data('searchPage', () => ({
@@ -328,17 +335,25 @@ export function registerAdminPages(): void {
   }));
 
   Alpine.data('apiKeysPage', () => ({
-    ...formState({ name: '', description: '', expires: '' }),
-    rows: [] as Array<{ id: string; name: string; prefix: string; user_id: string; created_at: string; last_used_at: string | null; expires_at: string | null }>,
+    ...formState({ name: '', description: '', expires: '', access: '', owner: '' }),
+    rows: [] as Array<{ id: string; name: string; prefix: string; user_id: string; scopes: string[] | null; created_at: string; last_used_at: string | null; expires_at: string | null }>,
     created: null as { key: string; name: string } | null,
+    /** Other users an administrator may make a key for (a service account); empty for everyone else. */
+    users: [] as Array<{ id: string; username: string }>,
+    /** The scope choices: a key acts with its owner's permissions narrowed to these. */
+    accessChoices: ACCESS_CHOICES,
     get canCreate(): boolean {
       return can('apikey:create');
     },
     get canDelete(): boolean {
       return can('apikey:delete');
     },
+    get forOthers(): boolean {
+      return !!app().me?.is_admin && this.users.length > 0;
+    },
     async init(): Promise<void> {
       await this.load();
+      if (app().me?.is_admin && can('user:list')) this.users = (await api.get<typeof this.users>('/api/users', { limit: 1000 })).data.filter((u) => u.id !== app().me?.id);
     },
     async load(): Promise<void> {
       try {
@@ -349,6 +364,12 @@ export function registerAdminPages(): void {
     },
     date: fmtDate,
     ago: fmtAgo,
+    accessOf(k: { scopes: string[] | null }): string {
+      return k.scopes?.length ? k.scopes.join(' ') : 'owner’s permissions';
+    },
+    ownerOf(k: { user_id: string }): string {
+      return k.user_id === app().me?.id ? 'you' : (this.users.find((u) => u.id === k.user_id)?.username ?? k.user_id);
+    },
     async create(): Promise<void> {
       this.errors = {};
       this.error = '';
@@ -356,6 +377,8 @@ export function registerAdminPages(): void {
         const body: Record<string, unknown> = { name: this.v.name };
         if (this.v.description) body.description = this.v.description;
         if (this.v.expires) body.expires_at = new Date(`${this.v.expires}T23:59:59`).toISOString();
+        if (this.v.access) body.scopes = this.v.access.split(' ');
+        if (this.v.owner) body.user_id = this.v.owner;
         const k = (await api.post<{ key: string; name: string }>('/api/keys', body)).data;
         this.created = { key: k.key, name: k.name };
         this.reset();
@@ -462,14 +485,17 @@ export function registerAdminPages(): void {
       for (const k of AUDIT_FILTERS) this.f[k] = route().query[k] ?? '';
       await this.load();
     },
+    ticket: newestOnly(),
     async load(): Promise<void> {
+      const fresh = this.ticket();
       this.error = '';
       try {
         const res = await api.get<typeof this.rows>('/api/audit', { limit: 50, offset: this.offset || undefined, ...this.query() });
+        if (!fresh()) return;
         this.rows = res.data;
         this.total = res.total ?? res.data.length;
       } catch (err) {
-        this.error = errorText(err);
+        if (fresh()) this.error = errorText(err);
       }
     },
     apply(): void {

@@ -2,7 +2,7 @@
 // and delete), the detail (addresses, tags, domains, relationships, status history) and the
 // create/edit form with address rows, each validation error shown at its field.
 import Alpine from '@alpinejs/csp';
-import { api, errorText, fieldErrors } from '../api.ts';
+import { api, errorText, fieldErrors, newestOnly } from '../api.ts';
 import { badgeClass, fmtDate, text } from '../format.ts';
 import { navigate, setQuery, type RouterStore } from '../router.ts';
 import { can, confirmAction, toast, toastError } from '../session.ts';
@@ -119,7 +119,9 @@ export function registerDevicePages(): void {
         void this.load();
       });
     },
+    ticket: newestOnly(),
     async load(): Promise<void> {
+      const fresh = this.ticket();
       this.loading = true;
       this.error = '';
       const q = route().query;
@@ -135,16 +137,18 @@ export function registerDevicePages(): void {
           tags: q.tag ? q.tag.split(',').map((t) => t.trim()).filter(Boolean) : undefined,
           stale: q.stale || undefined,
         });
+        if (!fresh()) return;
         // Display strings computed once per row, so the 50-row table binds plain properties.
         this.rows = res.data.map((d) => ({ ...d, ips: ipSummary(d), badge: statusBadge(d.status), updated: d.updated_at.slice(0, 10) }));
         this.total = res.total ?? res.data.length;
         this.selected = this.selected.filter((id) => this.rows.some((r) => r.id === id));
       } catch (err) {
+        if (!fresh()) return;
         this.error = errorText(err);
         this.rows = [];
         this.total = 0;
       } finally {
-        this.loading = false;
+        if (fresh()) this.loading = false;
       }
     },
     apply(): void {

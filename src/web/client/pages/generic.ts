@@ -3,7 +3,7 @@
 // save input (types, enums, required, descriptions as help), references as selects, write-only
 // secrets as password fields, a value the save answer returns once (a generated secret) shown once.
 import Alpine from '@alpinejs/csp';
-import { api, errorText, fieldErrors } from '../api.ts';
+import { api, errorText, fieldErrors, newestOnly } from '../api.ts';
 import type { CatalogueOperation, Field, Resource } from '../catalogue.ts';
 import { badgeClass } from '../format.ts';
 import { navigate, setQuery, type RouterStore } from '../router.ts';
@@ -101,20 +101,24 @@ export function registerGenericPages(): void {
         void this.loadRefs([...columns, ...filters.filter((f) => f.ref).map((f) => ({ name: f.name, label: f.label, ref: f.ref, time: false, status: false }))]);
         await this.load();
       },
+      ticket: newestOnly(),
       async load(): Promise<void> {
+        const fresh = this.ticket();
         this.loading = true;
         this.error = '';
         try {
           const q: Rec = { limit: PAGE, offset: this.offset || undefined };
           for (const f of filters) if (route().query[f.name]) q[f.name] = route().query[f.name];
           const res = await callOp<Rec[]>(listOp, q, { method: 'GET', withParams: false });
+          if (!fresh()) return;
           this.rows = res.data ?? [];
           this.total = res.total ?? this.rows.length;
         } catch (err) {
+          if (!fresh()) return;
           this.error = errorText(err);
           this.rows = [];
         } finally {
-          this.loading = false;
+          if (fresh()) this.loading = false;
         }
       },
       applyFilters(): void {

@@ -3,9 +3,9 @@
 // the text as written and on what the URL parser makes of it: past bypasses of scheme deny-lists
 // used upper case ("JavaScript:"), leading spaces, tabs and control characters that the parser
 // quietly strips, and host spellings (0x7f.1, 2130706433) that mean something else than they say.
-import { AppError } from '../platform/errors.ts';
-import { parseIp } from '../net/ip.ts';
-import { rawAuthority } from '../net/url-guard.ts';
+import { AppError } from '../../platform/errors.ts';
+import { parseIp } from '../../net/ip.ts';
+import { rawAuthority } from '../../net/url-guard.ts';
 
 export interface RedirectUriRules {
   /** Private-use schemes accepted besides https and loopback http (OAUTH_ALLOWED_REDIRECT_SCHEMES), lower case. */
@@ -62,9 +62,11 @@ export function redirectUriProblem(uri: unknown, rules: RedirectUriRules): strin
   if (scheme === 'https' || scheme === 'http') {
     // "https:/x" and "https:///x" parse as https://x/ — require the authority to be written out.
     if (!authority) return 'must name a host after "//"';
-    // The host as written must be the host the parser saw (case aside): no numeric or trailing-dot tricks.
+    // The host as written must be the host the parser saw, byte for byte: no numeric or
+    // trailing-dot tricks, and no upper case (codes are sent to the URI compared as a string, so a
+    // client must not hold two spellings of one redirect target).
     const writtenHost = /^(\[[^\]]*\]|[^:]*)(?::\d*)?$/.exec(authority)?.[1];
-    if (writtenHost === undefined || writtenHost.toLowerCase() !== url.hostname) {
+    if (writtenHost === undefined || writtenHost !== url.hostname) {
       return `must write its host in canonical form (${url.hostname})`;
     }
     if (scheme === 'http' && !isLoopbackRedirectHost(url.hostname)) {

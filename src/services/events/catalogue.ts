@@ -3,7 +3,7 @@
 // `audited` → `audit.record`, which looks its action up here; reads never reach it. Writes that
 // publish nothing say why in NO_EVENT_ACTIONS; tests/webhooks/catalogue.test.ts holds every
 // audited action of src/ to one of the three (a catalogued type, a read, or a reason).
-import type { AuditChange } from '../services/audit/record.ts';
+import type { AuditChange } from '../audit/record.ts';
 
 export interface EventTypeDef {
   type: string;

@@ -1,7 +1,8 @@
-// OAuth scopes: every permission name is a scope, plus three broad scopes that stand for sets of
-// them. A token acts with the user's current permissions ∩ the expansion of its scopes, so a scope
-// never grants anything the user lacks and a role change applies to live tokens.
-import { PERMISSIONS } from '../auth/permissions.ts';
+// The scope vocabulary of OAuth tokens and API keys: every permission name is a scope, plus three
+// broad scopes that stand for sets of them. A token or key acts with the user's current
+// permissions ∩ the expansion of its scopes, so a scope never grants anything the user lacks and
+// a role change applies to live credentials.
+import { PERMISSIONS } from './permissions.ts';
 
 export const SCOPE_READ = 'rackd:read';
 export const SCOPE_WRITE = 'rackd:write';
@@ -13,7 +14,7 @@ export const DEFAULT_CHALLENGE_SCOPE = `${SCOPE_READ} ${SCOPE_WRITE}`;
 
 const READ_ACTIONS = new Set(['list', 'read']);
 /** Groups whose writes are administration, not inventory: only rackd:admin (or the name) covers them. */
-const ADMIN_GROUPS = new Set(['user', 'role', 'apikey', 'audit', 'logs', 'webhooks', 'custom-fields']);
+const ADMIN_GROUPS = new Set(['user', 'role', 'apikey', 'audit', 'webhooks']);
 
 const groupOf = (name: string): string => name.slice(0, name.indexOf(':'));
 
@@ -93,12 +94,12 @@ export function neededScope(permissions: readonly string[]): string {
 
 const DESCRIPTIONS: Record<string, string> = {
   [SCOPE_READ]:
-    'See everything your account can see: devices, networks, datacenters, IP pools and reservations, discovery results, DNS, and (if your account may) users, roles and the audit log.',
+    'See everything your account can see: devices, networks, datacenters, IP pools and reservations, discovery results, webhooks, and (if your account may) users, roles and the audit log.',
   [SCOPE_WRITE]:
-    'Create and change the inventory your account may change: devices, networks, datacenters, IP pools and reservations, discovery, circuits, NAT and DNS. Nothing can be deleted with this.',
+    'Create and change the inventory your account may change: devices, networks, datacenters, IP pools and reservations, relationships and discovery. Nothing can be deleted with this.',
   [SCOPE_ADMIN]: 'Do everything your account may do, including deleting data and managing users, roles, API keys and webhooks.',
 };
-const PERMISSION_DESCRIPTIONS = new Map(PERMISSIONS.map((p) => [p.name, p.description]));
+const PERMISSION_DESCRIPTIONS = new Map<string, string>(PERMISSIONS.map((p) => [p.name, p.description]));
 
 /** Plain words for the consent page. */
 export function describeScope(scope: string): string {
