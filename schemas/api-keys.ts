@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, LimitSchema, OffsetSchema, OptionalTimestampInput, TimestampSchema } from './common.ts';
+import { displayText, IdSchema, LimitSchema, OffsetSchema, plainText, TimestampInput, TimestampSchema } from './common.ts';
 import { listOutput } from './paging.ts';
 
 export const ApiKeySchema = z.object({
@@ -23,9 +23,9 @@ export const CreatedApiKeySchema = ApiKeySchema.extend({
 
 export const CreateApiKeyInputSchema = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(255).describe('Name of the key'),
-    description: z.string().max(4096).optional().describe('What the key is for'),
-    expires_at: OptionalTimestampInput.optional().describe('When it stops working (RFC 3339, in the future); omit for never'),
+    name: displayText().trim().min(1, 'is required').max(255).describe('Name of the key'),
+    description: plainText().max(4096).optional().describe('What the key is for'),
+    expires_at: TimestampInput.optional().describe('When it stops working (RFC 3339, in the future); omit for never'),
     scopes: z
       .array(z.string().max(64))
       .min(1)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, LimitSchema, OffsetSchema, OptionalTimestampInput, TimestampSchema } from './common.ts';
+import { IdSchema, LimitSchema, OffsetSchema, TimestampInput, TimestampSchema } from './common.ts';
 import { listOutput } from './paging.ts';
 
 export const AuditEntrySchema = z.object({
@@ -29,8 +29,8 @@ export const AuditFilterSchema = z
     user_id: z.string().max(128).optional().describe('Exact user id'),
     source: z.enum(['api', 'mcp', 'oauth', 'cli', 'system', 'web']).optional().describe('Where the call came from'),
     status: z.enum(['success', 'failure']).optional().describe('Only successes or only failures'),
-    start_time: OptionalTimestampInput.optional().describe('Entries at or after this time (RFC 3339)'),
-    end_time: OptionalTimestampInput.optional().describe('Entries at or before this time (RFC 3339)'),
+    start_time: TimestampInput.optional().describe('Entries at or after this time (RFC 3339)'),
+    end_time: TimestampInput.optional().describe('Entries at or before this time (RFC 3339)'),
   })
   .strict();
 

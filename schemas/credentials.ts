@@ -1,7 +1,7 @@
 // Wire contracts of discovery credentials. Secrets go in (create/update) and never come out:
 // responses carry only has_* booleans. Leaf module: imports nothing from src/.
 import { z } from 'zod';
-import { IdSchema, TimestampSchema } from './common.ts';
+import { displayText, IdSchema, plainText, TimestampSchema } from './common.ts';
 import { PageInputShape, pageOutput } from './paging.ts';
 
 export const CREDENTIAL_TYPES = ['snmp_v2c', 'snmp_v3', 'ssh_key', 'ssh_password'] as const;
@@ -41,7 +41,7 @@ const Secret = (what: string, min = 1) => z.string().min(min, min > 1 ? `must be
 export const SaveCredentialInputSchema = z
   .object({
     id: IdSchema.optional().describe('Give to update (secrets not sent are kept); omit to create'),
-    name: z.string().trim().min(1, 'is required').max(255).optional().describe('Unique name (required on create)'),
+    name: displayText().trim().min(1, 'is required').max(255).optional().describe('Unique name (required on create)'),
     type: CredentialTypeSchema.optional().describe('Credential type (required on create; a change needs the new type\'s secrets)'),
     snmp_community: Secret('snmp_v2c: the community string (write-only)').optional(),
     snmp_v3_user: z.string().min(1).max(255).optional().describe('snmp_v3: the USM user name (write-only)'),
@@ -49,11 +49,11 @@ export const SaveCredentialInputSchema = z
     snmp_v3_priv_key: Secret('snmp_v3: the privacy passphrase, at least 8 characters (write-only)', 8).optional(),
     snmp_v3_auth_protocol: z.enum(SNMP_AUTH_PROTOCOLS).optional().describe('snmp_v3: authentication protocol (default sha)'),
     snmp_v3_priv_protocol: z.enum(SNMP_PRIV_PROTOCOLS).optional().describe('snmp_v3: privacy protocol (default aes)'),
-    ssh_username: z.string().trim().min(1).max(255).optional().describe('ssh_password / ssh_key: login name'),
+    ssh_username: displayText().trim().min(1).max(255).optional().describe('ssh_password / ssh_key: login name'),
     ssh_password: Secret('ssh_password: the password (write-only)').optional(),
     ssh_private_key: Secret('ssh_key: an unencrypted private key in OpenSSH or PEM format (write-only)').optional(),
     datacenter_id: IdSchema.nullable().optional().describe('Datacenter; null clears it'),
-    description: z.string().max(4096).optional().describe('Description'),
+    description: plainText().max(4096).optional().describe('Description'),
   })
   .strict();
 export type SaveCredentialInput = z.infer<typeof SaveCredentialInputSchema>;

@@ -3,9 +3,9 @@ import { IdSchema } from './common.ts';
 
 export const DashboardInputSchema = z
   .object({
-    stale_days: z.coerce.number().int().min(1).max(365).default(7).describe('Days unchanged after which an active device is stale'),
-    network_limit: z.coerce.number().int().min(1).max(1000).default(20).describe('How many of the fullest networks to list'),
-    stale_limit: z.coerce.number().int().min(1).max(100).default(20).describe('How many stale devices to list'),
+    stale_days: z.int().min(1).max(365).default(7).describe('Days unchanged after which an active device is stale'),
+    network_limit: z.int().min(1).max(1000).default(20).describe('How many of the fullest networks to list'),
+    stale_limit: z.int().min(1).max(100).default(20).describe('How many stale devices to list'),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, TimestampSchema } from './common.ts';
+import { displayText, IdSchema, plainText, TimestampSchema } from './common.ts';
 import { PageInputShape, pageOutput } from './paging.ts';
 
 export const DatacenterSchema = z
@@ -14,9 +14,9 @@ export const DatacenterSchema = z
   .describe('A datacenter or site');
 export type Datacenter = z.infer<typeof DatacenterSchema>;
 
-const Name = z.string().trim().min(1, 'is required').max(255).describe('Datacenter name');
-const Location = z.string().trim().max(255).describe('Free-text location');
-const Description = z.string().max(4096).describe('Description');
+const Name = displayText().trim().min(1, 'is required').max(255).describe('Datacenter name');
+const Location = displayText().trim().max(255).describe('Free-text location');
+const Description = plainText().max(4096).describe('Description');
 
 export const SaveDatacenterInputSchema = z
   .object({

@@ -2,7 +2,7 @@
 // Leaf module: imports nothing from src/.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { IdSchema, TimestampSchema } from './common.ts';
+import { displayText, IdSchema, plainText, TimestampInput, TimestampSchema } from './common.ts';
 import { SaveNetworkInputSchema } from './networks.ts';
 import { PageInputShape, pageOutput } from './paging.ts';
 
@@ -52,7 +52,6 @@ export type Device = z.infer<typeof DeviceSchema>;
 
 const LABEL = '[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';
 export const HOSTNAME_PATTERN = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** A valid IPv4 or IPv6 address without a zone id; the service stores it in canonical form. */
 export const IpInput = z
@@ -63,7 +62,7 @@ export const IpInput = z
   .refine((s) => isIP(s) !== 0 && !s.includes('%'), 'must be a valid IPv4 or IPv6 address')
   .describe('IPv4 or IPv6 address');
 
-export const TagInput = z.string().trim().min(1, 'must not be blank').max(128).describe('Tag');
+export const TagInput = displayText().trim().min(1, 'must not be blank').max(128).describe('Tag');
 const Hostname = z
   .string()
   .trim()
@@ -77,40 +76,34 @@ const Domain = z
   .max(253)
   .regex(HOSTNAME_PATTERN, 'must be a DNS name (dot-separated labels of letters, digits and hyphens)')
   .describe('DNS domain');
-const Text255 = (what: string) => z.string().trim().max(255).describe(what);
+const Text255 = (what: string) => displayText().trim().max(255).describe(what);
 
 export const AddressInputSchema = z
   .object({
     id: IdSchema.optional().describe('Id of an existing address to keep; omit for a new one'),
     ip: IpInput,
-    type: z.string().trim().min(1).max(64).optional().describe('Type; default ipv4 or ipv6'),
+    type: displayText().trim().min(1).max(64).optional().describe('Type; default ipv4 or ipv6'),
     port: z.number().int().min(1).max(65535).nullable().optional().describe('Service port; null clears it'),
-    label: z.string().trim().max(128).optional().describe('Label, e.g. mgmt'),
+    label: displayText().trim().max(128).optional().describe('Label, e.g. mgmt'),
     network_id: IdSchema.nullable().optional().describe('Network; default: the most specific one holding the IP'),
     pool_id: IdSchema.nullable().optional().describe('Pool; default: the one holding the IP'),
-    switch_port: z.string().trim().max(255).optional().describe('Switch port'),
+    switch_port: displayText().trim().max(255).optional().describe('Switch port'),
   })
   .strict()
   .describe('An address of the device');
 export type AddressInput = z.infer<typeof AddressInputSchema>;
 
 const deviceFields = {
-  name: z.string().trim().min(1, 'is required').max(255).optional().describe('Device name (required on create)'),
+  name: displayText().trim().min(1, 'is required').max(255).optional().describe('Device name (required on create)'),
   hostname: Hostname.optional(),
-  description: z.string().max(4096).optional().describe('Description'),
+  description: plainText().max(4096).optional().describe('Description'),
   make_model: Text255('Make and model').optional(),
   os: Text255('Operating system').optional(),
   username: Text255('Login user name for managing it').optional(),
   location: Text255('Free-text location, e.g. rack and unit').optional(),
   datacenter_id: IdSchema.nullable().optional().describe('Datacenter; null clears it'),
   status: DeviceStatusSchema.optional().describe('Lifecycle status (default active)'),
-  decommission_date: z
-    .string()
-    .regex(RFC3339, 'must be an RFC 3339 timestamp, e.g. 2026-01-31T00:00:00Z')
-    .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a valid date')
-    .nullable()
-    .optional()
-    .describe('Decommission date (RFC 3339); null clears it'),
+  decommission_date: TimestampInput.nullable().optional().describe('Decommission date (RFC 3339); null clears it'),
   tags: z.array(TagInput).max(256).optional().describe('Tags; replace the whole list'),
   domains: z.array(Domain).max(256).optional().describe('DNS domains; replace the whole list'),
   addresses: z
@@ -126,7 +119,7 @@ export const SaveDeviceInputSchema = z
 export type SaveDeviceInput = z.infer<typeof SaveDeviceInputSchema>;
 
 export const StaleFlag = z
-  .union([z.boolean(), z.enum(['true', 'false'])])
+  .boolean()
   .describe('true: only active devices unchanged for stale_days');
 
 export const DEVICE_SORTS = ['name', 'hostname', 'status', 'created_at', 'updated_at'] as const;
@@ -141,7 +134,7 @@ export const ListDevicesInputSchema = z
     pool_id: IdSchema.optional().describe('Only devices with an address in this pool'),
     status: DeviceStatusSchema.optional().describe('Only devices with this status'),
     stale: StaleFlag.optional(),
-    stale_days: z.coerce.number().int().min(1).max(3650).optional().describe('Stale after this many days unchanged (default 7); implies stale'),
+    stale_days: z.int().min(1).max(3650).optional().describe('Stale after this many days unchanged (default 7); implies stale'),
     sort: DeviceSortSchema.optional().describe('Order: name (default), hostname, status, created_at or updated_at; a leading "-" sorts descending'),
     ...PageInputShape,
   })

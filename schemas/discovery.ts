@@ -2,7 +2,7 @@
 // inventory and the drift report. Leaf module: imports nothing from src/.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { IdSchema, TimestampSchema } from './common.ts';
+import { displayText, IdSchema, TimestampSchema } from './common.ts';
 import { PageInputShape, pageOutput } from './paging.ts';
 import { SaveDeviceInputSchema } from './devices.ts';
 
@@ -112,7 +112,7 @@ export const ScanPageSchema = pageOutput(DiscoveryScanSchema);
 export const ListDiscoveredInputSchema = z
   .object({
     network_id: IdSchema.optional().describe('Only hosts found in this network'),
-    promoted: z.enum(['true', 'false']).optional().describe('true: only promoted hosts; false: only the others'),
+    promoted: z.boolean().optional().describe('true: only promoted hosts; false: only the others'),
     ...PageInputShape,
   })
   .strict();
@@ -129,7 +129,7 @@ const deviceFields = SaveDeviceInputSchema.shape;
 export const PromoteInputSchema = z
   .object({
     discovered_id: IdSchema.describe('Discovered host to turn into an inventory device'),
-    name: z.string().trim().min(1, 'is required').max(255).describe('Name of the new device (required)'),
+    name: displayText().trim().min(1, 'is required').max(255).describe('Name of the new device (required)'),
     hostname: deviceFields.hostname.describe('Host name; default: the discovered one'),
     make_model: deviceFields.make_model.describe('Make and model; default: the MAC vendor'),
     os: deviceFields.os.describe('Operating system; default: the OS guess'),
@@ -143,8 +143,8 @@ export const PromoteInputSchema = z
 export const DiffInputSchema = z
   .object({
     network_id: IdSchema.describe('Network to compare'),
-    stale_days: z.coerce.number().int().min(1).max(3650).default(7).describe('Report inventory addresses unseen for this many days (default 7)'),
-    limit: z.coerce.number().int().min(1).max(10_000).default(1000).describe('Maximum entries in each list (default 1000)'),
+    stale_days: z.int().min(1).max(3650).default(7).describe('Report inventory addresses unseen for this many days (default 7)'),
+    limit: z.int().min(1).max(10_000).default(1000).describe('Maximum entries in each list (default 1000)'),
   })
   .strict();
 

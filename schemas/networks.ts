@@ -1,6 +1,6 @@
 // Wire contracts of networks (subnets) and their utilization. Leaf module: imports nothing from src/.
 import { z } from 'zod';
-import { IdSchema, TimestampSchema } from './common.ts';
+import { displayText, IdSchema, plainText, TimestampSchema } from './common.ts';
 import { PageInputShape, pageOutput } from './paging.ts';
 
 export const NetworkSchema = z
@@ -18,7 +18,7 @@ export const NetworkSchema = z
   .describe('A network (IPv4 or IPv6 subnet)');
 export type Network = z.infer<typeof NetworkSchema>;
 
-const Name = z.string().trim().min(1, 'is required').max(255).describe('Network name');
+const Name = displayText().trim().min(1, 'is required').max(255).describe('Network name');
 const Subnet = z
   .string()
   .trim()
@@ -27,8 +27,8 @@ const Subnet = z
   .describe(
     'CIDR with prefix length, e.g. 10.0.0.0/24 (host bits cleared)',
   );
-const VlanId = z.coerce.number().int().min(1).max(4094);
-const Description = z.string().max(4096).describe('Description');
+const VlanId = z.int().min(1).max(4094);
+const Description = plainText().max(4096).describe('Description');
 
 export const SaveNetworkInputSchema = z
   .object({

@@ -1,7 +1,7 @@
 // Wire contracts of the OAuth client management API (/api/oauth/*). The protocol endpoints
 // (/mcp-oauth/*) follow their RFCs instead and are not described here.
 import { z } from 'zod';
-import { IdSchema, LimitSchema, OffsetSchema, TimestampSchema } from './common.ts';
+import { displayText, IdSchema, LimitSchema, OffsetSchema, TimestampSchema } from './common.ts';
 import { listOutput } from './paging.ts';
 
 export const OAuthClientSchema = z.object({
@@ -28,7 +28,7 @@ export const CreatedOAuthClientSchema = OAuthClientSchema.extend({
 
 export const CreateOAuthClientInputSchema = z
   .object({
-    client_name: z.string().trim().min(1, 'is required').max(200).describe('Name of the agent or application'),
+    client_name: displayText().trim().min(1, 'is required').max(200).describe('Name of the agent or application'),
     scope: z
       .string()
       .max(4096)

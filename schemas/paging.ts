@@ -5,15 +5,13 @@ export const PAGE_DEFAULT = 50;
 export const PAGE_MAX = 1000;
 
 export const PageInputShape = {
-  limit: z.coerce
-    .number()
-    .int()
+  limit: z.int()
     .min(1)
     .max(PAGE_MAX)
     .default(PAGE_DEFAULT)
     .describe('Page size'),
   cursor: z.string().max(200).optional().describe('From next_cursor'),
-  offset: z.coerce.number().int().min(0).optional().describe('Skip n (instead of cursor)'),
+  offset: z.int().min(0).optional().describe('Skip n (instead of cursor)'),
 };
 
 export const pageOutput = <T extends z.ZodType>(item: T) =>

@@ -1,6 +1,6 @@
 // Wire contracts of IP pools, next-free IP, the heatmap and ip_allocate. Leaf module.
 import { z } from 'zod';
-import { IdSchema, OptionalTimestampInput, TimestampSchema } from './common.ts';
+import { displayText, IdSchema, plainText, TimestampInput, TimestampSchema } from './common.ts';
 import { PageInputShape, pageOutput } from './paging.ts';
 
 export const PoolUtilizationSchema = z
@@ -32,17 +32,17 @@ export type Pool = z.infer<typeof PoolSchema>;
 export const PoolDetailSchema = PoolSchema.extend({ utilization: PoolUtilizationSchema }).describe('An IP pool with its utilization');
 export type PoolDetail = z.infer<typeof PoolDetailSchema>;
 
-const Tag = z.string().trim().min(1, 'must not be blank').max(128);
+const Tag = displayText().trim().min(1, 'must not be blank').max(128);
 const IpText = z.string().trim().min(1, 'is required').max(64);
 
 export const SavePoolInputSchema = z
   .object({
     id: IdSchema.optional().describe('Give to update; omit to create'),
     network_id: IdSchema.optional().describe('Network of the pool (required on create; cannot change)'),
-    name: z.string().trim().min(1, 'is required').max(255).optional().describe('Pool name (required on create)'),
+    name: displayText().trim().min(1, 'is required').max(255).optional().describe('Pool name (required on create)'),
     start_ip: IpText.optional().describe('First address (required on create)'),
     end_ip: IpText.optional().describe('Last address (required on create)'),
-    description: z.string().max(4096).optional().describe('Description'),
+    description: plainText().max(4096).optional().describe('Description'),
     tags: z.array(Tag).max(100).optional().describe('Tags; replace the whole list'),
   })
   .strict();
@@ -73,12 +73,12 @@ export const AllocateIpInputSchema = z
   .object({
     pool_id: IdSchema.describe('Pool to allocate from'),
     device_id: IdSchema.optional().describe('Add the address to this device; omit for a reservation'),
-    label: z.string().max(128).optional().describe('Label of the device address'),
-    hostname: z.string().max(253).optional().describe('Reservation hostname'),
-    purpose: z.string().max(1024).optional().describe('Reservation purpose'),
-    notes: z.string().max(4096).optional().describe('Reservation notes'),
-    expires_at: OptionalTimestampInput.optional().describe('Reservation expiry (RFC 3339, without device_id)'),
-    expires_in_days: z.coerce.number().int().min(1).max(365).optional().describe('Reservation expiry in days (without device_id)'),
+    label: displayText().max(128).optional().describe('Label of the device address'),
+    hostname: displayText().max(253).optional().describe('Reservation hostname'),
+    purpose: plainText().max(1024).optional().describe('Reservation purpose'),
+    notes: plainText().max(4096).optional().describe('Reservation notes'),
+    expires_at: TimestampInput.optional().describe('Reservation expiry (RFC 3339, without device_id)'),
+    expires_in_days: z.int().min(1).max(365).optional().describe('Reservation expiry in days (without device_id)'),
     idempotency_key: z
       .string()
       .min(1)

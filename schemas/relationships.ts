@@ -1,6 +1,6 @@
 // Wire contracts of device relationships (contains, connected_to, depends_on). Leaf module.
 import { z } from 'zod';
-import { IdSchema, TimestampSchema } from './common.ts';
+import { IdSchema, plainText, TimestampSchema } from './common.ts';
 import { DeviceSchema } from './devices.ts';
 import { PageInputShape, pageOutput } from './paging.ts';
 
@@ -20,7 +20,7 @@ export const RelationshipSchema = z
   .describe('A directed relationship between two devices');
 export type Relationship = z.infer<typeof RelationshipSchema>;
 
-const Notes = z.string().max(4096).describe('Notes (≤4096 characters)');
+const Notes = plainText().max(4096).describe('Notes (≤4096 characters)');
 
 export const AddRelationshipInputSchema = z
   .object({

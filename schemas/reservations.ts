@@ -1,6 +1,6 @@
 // Wire contracts of IP reservations. Leaf module: imports nothing from src/.
 import { z } from 'zod';
-import { IdSchema, OptionalTimestampInput, TimestampSchema } from './common.ts';
+import { displayText, IdSchema, plainText, TimestampInput, TimestampSchema } from './common.ts';
 import { PageInputShape, pageOutput } from './paging.ts';
 
 export const ReservationStatusSchema = z.enum(['active', 'expired', 'claimed', 'released']);
@@ -24,11 +24,11 @@ export const ReservationSchema = z
   .describe('An IP address reservation in a pool');
 export type Reservation = z.infer<typeof ReservationSchema>;
 
-const Hostname = z.string().max(253).describe('Hostname it is for');
-const Purpose = z.string().max(1024).describe('Why the address is reserved');
-const Notes = z.string().max(4096).describe('Notes');
-const ExpiresAt = OptionalTimestampInput.describe('Expiry (RFC 3339, future)');
-const ExpiresInDays = z.coerce.number().int().min(1).max(365).describe('Expiry in days from now (instead of expires_at)');
+const Hostname = displayText().max(253).describe('Hostname it is for');
+const Purpose = plainText().max(1024).describe('Why the address is reserved');
+const Notes = plainText().max(4096).describe('Notes');
+const ExpiresAt = TimestampInput.describe('Expiry (RFC 3339, future)');
+const ExpiresInDays = z.int().min(1).max(365).describe('Expiry in days from now (instead of expires_at)');
 
 export const CreateReservationInputSchema = z
   .object({

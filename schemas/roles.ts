@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, LimitSchema, OffsetSchema, TimestampSchema } from './common.ts';
+import { IdSchema, LimitSchema, OffsetSchema, plainText, TimestampSchema } from './common.ts';
 import { listOutput } from './paging.ts';
 
 export const PermissionSchema = z.object({
@@ -34,7 +34,7 @@ const RoleName = z
 /** Permissions are given by id or by name. */
 const PermissionRefs = z.array(z.string().min(1).max(64)).max(500).describe('Permission ids or names');
 
-const RoleDescription = z.string().max(1024).describe('What the role is for');
+const RoleDescription = plainText().max(1024).describe('What the role is for');
 
 export const CreateRoleInputSchema = z
   .object({ name: RoleName.describe('Unique role name (case-insensitive)'), description: RoleDescription.optional(), permissions: PermissionRefs.optional() })

@@ -1,7 +1,7 @@
 // Wire contracts of scan profiles: which ports a scan probes, whether SNMP/SSH run and with
 // which credentials, and its timing. Leaf module: imports nothing from src/.
 import { z } from 'zod';
-import { IdSchema, TimestampSchema } from './common.ts';
+import { displayText, IdSchema, plainText, TimestampSchema } from './common.ts';
 import { PageInputShape, pageOutput } from './paging.ts';
 
 export const SCAN_TYPES = ['quick', 'full', 'deep', 'custom'] as const;
@@ -40,7 +40,7 @@ export const MAX_PROFILE_PORTS = 1024;
 export const SaveScanProfileInputSchema = z
   .object({
     id: IdSchema.optional().describe('Give to update; omit to create'),
-    name: z.string().trim().min(1, 'is required').max(255).optional().describe('Unique profile name (required on create)'),
+    name: displayText().trim().min(1, 'is required').max(255).optional().describe('Unique profile name (required on create)'),
     scan_type: ScanTypeSchema.optional().describe('Scan type (required on create)'),
     ports: z
       .array(z.number().int().min(1).max(65535))
@@ -62,7 +62,7 @@ export const SaveScanProfileInputSchema = z
       .describe('SSH port, also probed; null: the port whose banner says SSH, else 22'),
     timeout_sec: z.number().int().min(1).max(60).optional().describe('Per-probe timeout in seconds, 1–60 (default 2)'),
     max_workers: z.number().int().min(1).max(1024).optional().describe('Hosts probed in parallel, 1–1024 (default 64)'),
-    description: z.string().max(4096).optional().describe('Description'),
+    description: plainText().max(4096).optional().describe('Description'),
   })
   .strict();
 export type SaveScanProfileInput = z.infer<typeof SaveScanProfileInputSchema>;

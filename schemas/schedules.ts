@@ -2,7 +2,7 @@
 // are run by the in-process scheduler, which starts a scan when next_run_at has passed.
 // Leaf module: imports nothing from src/.
 import { z } from 'zod';
-import { IdSchema, TimestampSchema } from './common.ts';
+import { displayText, IdSchema, plainText, TimestampSchema } from './common.ts';
 import { PageInputShape, pageOutput } from './paging.ts';
 import { ScanTypeSchema } from './scan-profiles.ts';
 
@@ -38,12 +38,12 @@ const Cron = z
 export const SaveScheduledScanInputSchema = z
   .object({
     id: IdSchema.optional().describe('Give to update; omit to create'),
-    name: z.string().trim().min(1, 'is required').max(255).optional().describe('Name (required on create)'),
+    name: displayText().trim().min(1, 'is required').max(255).optional().describe('Name (required on create)'),
     network_id: IdSchema.optional().describe('Network to scan (required on create)'),
     profile_id: IdSchema.optional().describe('Scan profile, e.g. default-quick (required on create)'),
     cron_expression: Cron.optional(),
     enabled: z.boolean().optional().describe('Default true'),
-    description: z.string().max(4096).optional().describe('Description'),
+    description: plainText().max(4096).optional().describe('Description'),
   })
   .strict();
 
@@ -51,7 +51,7 @@ export const ListScheduledScansInputSchema = z
   .object({
     network_id: IdSchema.optional().describe('Only schedules of this network'),
     enabled: z
-      .union([z.boolean(), z.enum(['true', 'false'])])
+      .boolean()
       .optional()
       .describe('Only enabled (true) or disabled (false) schedules'),
     ...PageInputShape,

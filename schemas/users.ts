@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, LimitSchema, OffsetSchema, TimestampSchema } from './common.ts';
+import { displayText, IdSchema, LimitSchema, OffsetSchema, TimestampSchema } from './common.ts';
 import { listOutput } from './paging.ts';
 
 const Username = z
@@ -11,7 +11,7 @@ const Username = z
   .describe('Login name (unique, case-insensitive)');
 // Deliberately loose: local addresses such as admin@localhost are valid here.
 const Email = z.string().trim().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').describe('Email address (unique)');
-const FullName = z.string().trim().max(255).describe('Display name');
+const FullName = displayText().trim().max(255).describe('Display name');
 const Password = z.string().describe('Password: at least 12 characters, at most 72 bytes');
 
 export const RoleRefSchema = z.object({ id: IdSchema, name: z.string().describe('Role name'), description: z.string().describe('What the role is for'), is_system: z.boolean().describe('Built-in role (admin, operator, viewer)') });

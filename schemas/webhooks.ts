@@ -1,6 +1,6 @@
 // Webhooks: subscriptions, their deliveries and attempts, and the event catalogue (wire contracts).
 import { z } from 'zod';
-import { IdSchema, TimestampSchema } from './common.ts';
+import { displayText, IdSchema, plainText, TimestampSchema } from './common.ts';
 import { PageInputShape, pageOutput } from './paging.ts';
 
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
@@ -39,7 +39,7 @@ export const SavedWebhookSchema = WebhookSchema.extend({
 export const SaveWebhookInputSchema = z
   .object({
     id: IdSchema.optional().describe('Give to update; omit to create'),
-    name: z.string().trim().min(1, 'is required').max(255).optional().describe('Display name (required on create)'),
+    name: displayText().trim().min(1, 'is required').max(255).optional().describe('Display name (required on create)'),
     url: z
       .string()
       .max(4096)
@@ -52,15 +52,13 @@ export const SaveWebhookInputSchema = z
       .describe('Signing secret "whsec_" + base64 of 24–64 bytes; omit on create for a generated one (returned once), give on update to rotate'),
     events: EventsField.optional(),
     active: z.boolean().optional().describe('Deliver events (default true)'),
-    description: z.string().max(4096).optional().describe('Free text'),
+    description: plainText().max(4096).optional().describe('Free text'),
   })
   .strict();
 export type SaveWebhookInput = z.infer<typeof SaveWebhookInputSchema>;
 
-const BoolQuery = z.union([z.boolean(), z.enum(['true', 'false'])]);
-
 export const ListWebhooksInputSchema = z
-  .object({ active: BoolQuery.optional().describe('true: only active webhooks; false: only inactive ones'), ...PageInputShape })
+  .object({ active: z.boolean().optional().describe('true: only active webhooks; false: only inactive ones'), ...PageInputShape })
   .strict();
 export const WebhookPageSchema = pageOutput(WebhookSchema);
 

@@ -63,7 +63,7 @@ function collapseNullable(j: Json): Json {
 /**
  * The lean form of a generated JSON Schema. Both sides: no $schema, no ±2^53 bounds (zod's
  * "integer" says that), nullable as a type list. Input: strictness (additionalProperties) stated
- * on the root only, no regex patterns (each field's text names its format) and no string or
+ * on the root only, no regex patterns or formats (each field's text names its format) and no string or
  * list length bounds — the server validates every input in full anyway and names the field. Output: the shape only (types, nesting, nullability;
  * `type` left out where `properties` or `items` say it).
  */
@@ -76,7 +76,7 @@ export function leanSchema(schema: Json, io: 'input' | 'output', depth = 0): Jso
     if (io === 'output' && (OUTPUT_ONLY_SHAPE.has(k) || (k === 'type' && ((v === 'object' && j.properties) || (v === 'array' && j.items))))) continue;
     if (io === 'input' && k === 'additionalProperties' && depth > 0) continue;
     // Formats are said in words (RFC 1123 host name, RFC 3339 time); the server checks the pattern.
-    if (io === 'input' && k === 'pattern') continue;
+    if (io === 'input' && (k === 'pattern' || k === 'format')) continue;
     // String and list length bounds are the server's business (it answers VALIDATION_ERROR naming
     // the field); a model needs the type, the range of a number and what the field means.
     if (io === 'input' && (k === 'minLength' || k === 'maxLength' || k === 'minItems' || k === 'maxItems')) continue;

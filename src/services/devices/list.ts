@@ -8,7 +8,7 @@ import { devices } from '../../db/schema/index.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { page, pageWindow } from '../paging.ts';
-import { toMatchExpression } from '../search/search.ts';
+import { searchWords, toMatchExpression } from '../search/search.ts';
 import { toDevices } from './internal.ts';
 
 export const STALE_DAYS_DEFAULT = 7;
@@ -24,7 +24,8 @@ const SORT_COLUMNS = { name: devices.name, hostname: devices.hostname, status: d
  */
 export function deviceFilters(f: Filters, now: Date): SQL | undefined {
   const conds: SQL[] = [];
-  if (f.query) {
+  if (f.query !== undefined && searchWords(f.query).length === 0) conds.push(sql`0`);
+  else if (f.query) {
     conds.push(sql`${devices.id} IN (SELECT d.ref_id FROM search_index JOIN search_docs d ON d.rowid = search_index.rowid
       WHERE search_index MATCH ${toMatchExpression(f.query)} AND d.kind = 'device')`);
   }
@@ -35,7 +36,7 @@ export function deviceFilters(f: Filters, now: Date): SQL | undefined {
   if (f.network_id) conds.push(sql`EXISTS (SELECT 1 FROM addresses a WHERE a.device_id = ${devices.id} AND a.network_id = ${f.network_id})`);
   if (f.pool_id) conds.push(sql`EXISTS (SELECT 1 FROM addresses a WHERE a.device_id = ${devices.id} AND a.pool_id = ${f.pool_id})`);
   if (f.status) conds.push(eq(devices.status, f.status));
-  const stale = f.stale === true || f.stale === 'true' || (f.stale === undefined && f.stale_days !== undefined);
+  const stale = f.stale === true || (f.stale === undefined && f.stale_days !== undefined);
   if (stale) {
     const cutoff = new Date(now.getTime() - (f.stale_days ?? STALE_DAYS_DEFAULT) * DAY_MS).toISOString();
     conds.push(and(eq(devices.status, 'active'), sql`${devices.updatedAt} < ${cutoff}`)!);

@@ -23,8 +23,8 @@ export async function listDiscovered(env: ServiceEnv, ctx: CallerContext, raw: u
     const window = pageWindow(input);
     const filters: SQL[] = [];
     if (input.network_id) filters.push(eq(discoveredDevices.networkId, input.network_id));
-    if (input.promoted === 'true') filters.push(isNotNull(discoveredDevices.promotedToDeviceId));
-    if (input.promoted === 'false') filters.push(isNull(discoveredDevices.promotedToDeviceId));
+    if (input.promoted === true) filters.push(isNotNull(discoveredDevices.promotedToDeviceId));
+    if (input.promoted === false) filters.push(isNull(discoveredDevices.promotedToDeviceId));
     const where = filters.length ? and(...filters) : undefined;
     const rows = env.db
       .select({

@@ -12,7 +12,7 @@ export async function listScheduledScans(env: ServiceEnv, ctx: CallerContext, ra
     requirePermission(ctx, 'scheduled-scan:list');
     const input = ListScheduledScansInputSchema.parse(raw);
     const window = pageWindow(input);
-    const enabled = input.enabled === undefined ? undefined : input.enabled === true || input.enabled === 'true';
+    const enabled = input.enabled;
     const where = and(
       input.network_id ? eq(scheduledScans.networkId, input.network_id) : undefined,
       enabled === undefined ? undefined : eq(scheduledScans.enabled, enabled),

@@ -26,10 +26,15 @@ const KINDS: SearchKind[] = ['device', 'network', 'datacenter'];
 const LIST_PERMISSION: Record<SearchKind, Permission> = { device: 'device:list', network: 'network:list', datacenter: 'datacenter:list' };
 const MAX_WORDS = 16;
 
-const words = (query: string): string[] => query.split(/\s+/).filter(Boolean).slice(0, MAX_WORDS);
+/**
+ * The words of a query. Control characters separate words like spaces: inside an FTS5 string a
+ * NUL ends the expression ("unterminated string"), and no indexed text holds one anyway.
+ */
+export const searchWords = (query: string): string[] => query.split(/[\s\p{Cc}]+/u).filter(Boolean).slice(0, MAX_WORDS);
+const words = searchWords;
 const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
-/** Each word becomes a quoted prefix term; FTS5 syntax in user input is never interpreted. */
+/** Each word becomes a quoted prefix term; FTS5 syntax in user input is never interpreted. Callers skip a query without words. */
 export function toMatchExpression(query: string): string {
   return words(query)
     .map((w) => `${quote(w)}*`)
@@ -131,6 +136,7 @@ export async function search(env: ServiceEnv, ctx: CallerContext, raw: unknown) 
       throw new AppError('FORBIDDEN', 'Forbidden: requires device:list, network:list or datacenter:list');
     }
     const window = pageWindow(input);
+    if (words(input.query).length === 0) return page([], 0, window);
     const st = statementsFor(env.db, wanted);
     const params = { match: toMatchExpression(input.query), anchored: toAnchoredExpression(input.query) };
     const hits = pageOfHits(st, params, window);

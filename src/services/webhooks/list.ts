@@ -13,7 +13,7 @@ export async function listWebhooks(env: ServiceEnv, ctx: CallerContext, raw: unk
     requirePermission(ctx, 'webhooks:list');
     const input = ListWebhooksInputSchema.parse(raw);
     const window = pageWindow(input);
-    const where = input.active === undefined ? undefined : eq(webhooks.active, input.active === true || input.active === 'true');
+    const where = input.active === undefined ? undefined : eq(webhooks.active, input.active);
     const rows = env.db.select().from(webhooks).where(where).orderBy(asc(webhooks.name), asc(webhooks.id)).limit(window.limit).offset(window.offset).all();
     const total = env.db.select({ n: count() }).from(webhooks).where(where).get()!.n;
     return page(rows.map(toWebhook), total, window);
