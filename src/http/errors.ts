@@ -31,10 +31,23 @@ export function onError(err: unknown, c: Context<AppEnv>): Response {
   return errorResponse(c, app);
 }
 
-/** Reads a JSON body: wrong content type → 415, unparsable → 400 INVALID_JSON. */
+// JSON is UTF-8 (RFC 8259 §8.1): bytes that are not are refused rather than turned into U+FFFD.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** A request body as text; bytes that are not UTF-8 are a 400 INVALID_JSON, never silently replaced. */
+export async function readUtf8(c: Context<AppEnv>): Promise<string> {
+  const bytes = await c.req.arrayBuffer();
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new AppError('INVALID_JSON', 'The request body is not valid UTF-8');
+  }
+}
+
+/** Reads a JSON body: wrong content type → 415, not UTF-8 or unparsable → 400 INVALID_JSON. */
 export async function readJson(c: Context<AppEnv>, { optional = false } = {}): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
-  const text = await c.req.text();
+  const text = await readUtf8(c);
   if (text.trim() === '') {
     if (optional) return {};
     throw new AppError('INVALID_JSON', 'A JSON request body is required');

@@ -4,7 +4,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono, type Context } from 'hono';
 import { AppError } from '../platform/errors.ts';
-import { errorResponse } from '../http/errors.ts';
+import { errorResponse, readUtf8 } from '../http/errors.ts';
 import { authenticate, type BearerVerifier } from '../http/middleware/authenticate.ts';
 import type { AppEnv } from '../http/types.ts';
 import type { ServiceEnv } from '../services/env.ts';
@@ -42,13 +42,19 @@ function originAllowed(c: Context<AppEnv>, allowed: ReadonlySet<string>): boolea
   return allowed.has(origin.toLowerCase().replace(/\/$/, ''));
 }
 
-/** True when a tools/call in the body (one message or a batch) asks for progress notifications. */
+/** True when the body is a tools/call that asks for progress notifications. */
 function wantsProgress(body: unknown): boolean {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.some((m) => {
-    const msg = m as { method?: unknown; params?: { _meta?: { progressToken?: unknown } } } | null;
-    return msg?.method === 'tools/call' && msg.params?._meta?.progressToken !== undefined;
-  });
+  const msg = body as { method?: unknown; params?: { _meta?: { progressToken?: unknown } } } | null;
+  return msg?.method === 'tools/call' && msg.params?._meta?.progressToken !== undefined;
+}
+
+/**
+ * MCP 2025-06-18 removed JSON-RPC batching, and a batch would count once against the rate
+ * limiter however many calls it holds (100 device_save calls skipped the bulk limit, and a 465 KB
+ * batch held the event loop for seconds): an array body is refused as an Invalid Request.
+ */
+function batchRefused(c: Context<AppEnv>): Response {
+  return c.json({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request: JSON-RPC batches are not supported; send one message per request' } }, 400);
 }
 
 export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> {
@@ -81,13 +87,18 @@ export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> 
     // The body is read and parsed once, here, and handed to the transport. Reading errors (a body
     // over the 1 MiB cap) propagate to the limit middleware; unparsable JSON reaches the transport
     // as null, which it answers as a JSON-RPC parse error (-32700) after its own header checks.
-    const text = await c.req.text();
+    // Bytes that are not UTF-8 are unparsable JSON, like any other: the transport's -32700.
+    const text = await readUtf8(c).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'INVALID_JSON') return '';
+      throw err;
+    });
     let body: unknown = null;
     try {
       body = JSON.parse(text);
     } catch {
       // left null
     }
+    if (Array.isArray(body)) return batchRefused(c);
     const streaming = wantsProgress(body);
     const timeoutMs = env.config.requestTimeoutMs;
     const budgetMs = streaming || timeoutMs <= 0 ? undefined : Math.max(1_000, timeoutMs - 2_000);

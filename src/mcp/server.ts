@@ -1,9 +1,10 @@
 // A fresh low-level MCP Server per request, closing over the caller's context. Tool descriptors
 // come precomputed from tools.ts; errors become tool results with isError and a stable code.
+import { z } from 'zod';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import {
-  CallToolRequestSchema,
   ErrorCode,
   ListToolsRequestSchema,
   type CallToolResult,
@@ -13,7 +14,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallerContext } from '../auth/context.ts';
-import { AppError, fromZodIssues, toAppError } from '../platform/errors.ts';
+import { AppError, toAppError } from '../platform/errors.ts';
+import { gateInput } from '../operations/input-gate.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { RunContext, Toolset } from '../operations/types.ts';
 import type { ServiceEnv } from '../services/env.ts';
@@ -83,6 +85,27 @@ export interface McpServerOptions {
 // elicitation answers and caches compiled schemas by content, so one instance serves every request.
 const jsonSchemaValidator = new AjvJsonSchemaValidator();
 
+/** What reaches the tools/call handler: the method, and params of any shape (checked by toolCallParams). */
+const AnyToolCallSchema = z.object({ method: z.literal('tools/call'), params: z.unknown().optional() });
+
+interface ToolCallParams {
+  name: string;
+  arguments?: Record<string, unknown>;
+  _meta?: { progressToken?: ProgressToken };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const invalidParams = (message: string) => new ProtocolError(ErrorCode.InvalidParams, `Invalid params: ${message}`);
+
+/** The params of a tools/call, or -32602 naming what is wrong with them. */
+export function toolCallParams(params: unknown): ToolCallParams {
+  if (!isObject(params)) throw invalidParams('tools/call needs params {name, arguments}');
+  if (typeof params.name !== 'string') throw invalidParams('name must be a string (the tool name)');
+  if (params.arguments !== undefined && !isObject(params.arguments)) throw invalidParams('arguments must be an object');
+  // _meta (progressToken) is checked by the transport with the JSON-RPC message itself.
+  return params as unknown as ToolCallParams;
+}
+
 export function createMcpServer(env: ServiceEnv, ctx: CallerContext, all: readonly PreparedTool[], logger: Logger, opts: McpServerOptions = {}): Server {
   const tools = opts.toolsets ? all.filter((t) => opts.toolsets!.includes(t.toolset)) : all;
   const byName = new Map(tools.map((t) => [t.op.name, t]));
@@ -92,13 +115,17 @@ export function createMcpServer(env: ServiceEnv, ctx: CallerContext, all: readon
     tools: tools.filter((t) => visibleTo(t, ctx)).map((t) => t.descriptor),
   }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    const tool = byName.get(request.params.name);
-    if (!tool) throw new ProtocolError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
-    const parsed = tool.op.input.safeParse(request.params.arguments ?? {});
-    if (!parsed.success) return toolError(fromZodIssues(parsed.error.issues));
+  // tools/call is registered on the Protocol itself with a schema that takes any params, and its
+  // params are checked here: the SDK's own schema would turn `name: 5` or `arguments: []` into
+  // -32603 Internal error with a zod dump; they are -32602 Invalid params with a plain message.
+  Protocol.prototype.setRequestHandler.call(server, AnyToolCallSchema, async (request: { params?: unknown }, extra: CallExtra): Promise<CallToolResult> => {
+    const params = toolCallParams(request.params);
+    const tool = byName.get(params.name);
+    if (!tool) throw new ProtocolError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
+    const parsed = gateInput(tool.op, params.arguments ?? {});
+    if (!parsed.ok) return toolError(parsed.error);
     try {
-      const output = await tool.op.run(env, ctx, parsed.data, runContextOf(request.params._meta?.progressToken, extra, opts.budgetMs));
+      const output = await tool.op.run(env, ctx, parsed.data, runContextOf(params._meta?.progressToken, extra, opts.budgetMs));
       return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> };
     } catch (err) {
       const app = toAppError(err);

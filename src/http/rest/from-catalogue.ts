@@ -3,8 +3,8 @@
 // the binding's response kind. No route is written by hand.
 import { Hono, type Context } from 'hono';
 import { assembleInput, inputSource, responseKind, routeOrderKey, successStatus } from '../../operations/binding.ts';
+import { gateInput, queryDecoder, type QueryDecoder } from '../../operations/input-gate.ts';
 import { bindingsOf, type HttpBinding, type Operation } from '../../operations/types.ts';
-import { AppError, fromZodIssues } from '../../platform/errors.ts';
 import type { ServiceEnv } from '../../services/env.ts';
 import { readJson } from '../errors.ts';
 import { clearSessionCookie, setSessionCookie } from '../middleware/authenticate.ts';
@@ -41,10 +41,16 @@ export interface ExportOutput {
   chunks: AsyncIterable<string>;
 }
 
-async function readInput(c: Context<AppEnv>, b: HttpBinding): Promise<Record<string, unknown>> {
+async function readInput(c: Context<AppEnv>, b: HttpBinding, decode: QueryDecoder): Promise<Record<string, unknown>> {
   const source = inputSource(b);
   const params = c.req.param() as Record<string, string>;
-  if (source === 'query') return assembleInput(b, { params, query: queryObject(c, new Set(b.arrayQuery ?? [])) });
+  if (source === 'query') {
+    const query = queryObject(c, new Set(b.arrayQuery ?? []));
+    const input = assembleInput(b, { params, query });
+    // Only what the query string carried is text to decode (path params and fixed values are not).
+    decode(input, Object.keys(query).map((k) => b.rename?.[k] ?? k));
+    return input;
+  }
   const body = await readJson(c, { optional: source === 'body' && !b.requireBody });
   return assembleInput(b, { params, body });
 }
@@ -86,13 +92,11 @@ export function catalogueRoutes(env: ServiceEnv, ops: readonly Operation[]): Hon
   const routes = ops.flatMap((op) => bindingsOf(op).map((b) => ({ op, b })));
   routes.sort((x, y) => routeOrderKey(x.b.path).localeCompare(routeOrderKey(y.b.path)));
   for (const { op, b } of routes) {
+    const decode = inputSource(b) === 'query' ? queryDecoder(op.input) : () => {};
+    const gate = b.body === 'array' ? { mapPath: bracketed } : {};
     app.on(b.method, b.path.replace(/^\/api/, ''), async (c) => {
-      const parsed = op.input.safeParse(await readInput(c, b));
-      if (!parsed.success) {
-        if (op.inputError) throw new AppError(op.inputError.code, op.inputError.message);
-        const issues = b.body === 'array' ? parsed.error.issues.map((i) => ({ ...i, path: bracketed(i.path) })) : parsed.error.issues;
-        throw fromZodIssues(issues);
-      }
+      const parsed = gateInput(op, await readInput(c, b, decode), gate);
+      if (!parsed.ok) throw parsed.error;
       const out = await op.run(env, c.get('caller'), parsed.data, { userAgent: c.req.header('user-agent') ?? '' });
       return respond(c, env, b, out);
     });
