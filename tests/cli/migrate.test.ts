@@ -47,7 +47,7 @@ describe('rackd migrate', () => {
       runRackd(['migrate', 'status', '--dry-run'], { dataDir }),
     ]);
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /expected an action: status or run/);
+    assert.match(none.stderr, /expected an action: status, run or copy/);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown migrate action "sideways"/);
     assert.equal(extra.code, 2);
