@@ -14,10 +14,11 @@ import { startScheduleRunner, type ScheduleRunner } from './discovery/schedule-r
 import { startScheduler, type Job, type Scheduler } from './jobs/scheduler.ts';
 import { systemClock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
-import { loadKeyMaterial } from './platform/keys.ts';
+import { loadKeyMaterial, MASTER_KEY_FILE } from './platform/keys.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { purgeAuditLog } from './services/audit/purge.ts';
 import { bootstrapInitialAdmin, seedDefaultDatacenter, syncPermissionCatalogue } from './services/bootstrap.ts';
+import { KeyMismatchError, verifyKeyMaterial } from './services/key-check.ts';
 import { ensureSearchIndex } from './services/search/rebuild.ts';
 import { cleanupDiscovered, DISCOVERY_CLEANUP_JOB } from './services/discovery/cleanup.ts';
 import { ABANDONED_MESSAGE, DISCOVERY_LEASE_JOB, failInterruptedScans } from './services/discovery/interrupted.ts';
@@ -129,6 +130,13 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; boots
     db.$client.close();
   };
   try {
+    try {
+      verifyKeyMaterial(env);
+    } catch (err) {
+      // A key generated just now was never used: leave DATA_DIR as it was, for the old key to go back.
+      if (err instanceof KeyMismatchError && keys.source === 'generated') rmSync(join(config.dataDir, MASTER_KEY_FILE), { force: true });
+      throw err;
+    }
     syncPermissionCatalogue(env);
     ensureBuiltinScanProfiles(env);
     ensureSearchIndex(env);

@@ -1,10 +1,10 @@
 // Server key material: one 32-byte master secret (ENCRYPTION_KEY or DATA_DIR/master.key, 0600),
 // from which every purpose-specific key is derived with HKDF-SHA256. No key is used for two purposes.
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type KeyPurpose = 'credential-encryption' | 'webhook-secret-encryption' | 'token-signing' | 'csrf';
+export type KeyPurpose = 'credential-encryption' | 'webhook-secret-encryption' | 'token-signing' | 'csrf' | 'key-check';
 
 export interface KeyMaterial {
   /** Where the master secret came from, for the start-up log (never the secret itself). */
@@ -45,3 +45,10 @@ export function loadKeyMaterial(dataDir: string, encryptionKeyHex?: string): Key
   writeFileSync(file, secret.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
   return keyMaterialFromSecret(secret, 'generated');
 }
+
+/**
+ * A public fingerprint of the master key: SHA-256 of a key derived for nothing but this check.
+ * Stored beside the data, it tells whether a process holds the key the data was sealed with,
+ * without revealing anything about the keys that seal or sign.
+ */
+export const keyFingerprint = (keys: KeyMaterial): string => createHash('sha256').update(keys.derive('key-check')).digest('hex');

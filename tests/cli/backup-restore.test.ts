@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -84,6 +84,11 @@ describe('rackd backup and restore', () => {
     assert.equal(statSync(join(fresh, 'rackd.db')).mode & 0o777, 0o600);
     assert.equal(statSync(fresh).mode & 0o777, 0o700);
 
+    // Without the old key the server refuses to start (it would seal secrets with a new one);
+    // with DATA_DIR/master.key put back, as the restore's note says, it serves the data.
+    await assert.rejects(startTestServer({ INITIAL_ADMIN_USERNAME: '' }, { dataDir: fresh }), /sealed with another master key/);
+    assert.ok(!existsSync(join(fresh, 'master.key')), 'the key generated for the refused start is not left behind');
+    copyFileSync(join(dataDir, 'master.key'), join(fresh, 'master.key'));
     const restored = await startTestServer({ INITIAL_ADMIN_USERNAME: '' }, { dataDir: fresh });
     try {
       const cookie = await restored.api.login(u.username, u.password);

@@ -9,6 +9,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { KeyMaterial } from '../../platform/keys.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { recordKeyFingerprint } from '../key-check.ts';
 import { credentialAad } from './internal.ts';
 
 const webhookAad = (id: string) => `webhook:${id}`;
@@ -44,6 +45,7 @@ export async function rotateSealedSecrets(env: ServiceEnv, ctx: CallerContext, n
           const secret = reseal(hookFrom, hookTo, h.secret, webhookAad(h.id), `Webhook ${h.name} (${h.id}) secret`);
           tx.update(webhooks).set({ secret, updatedAt: now }).where(eq(webhooks.id, h.id)).run();
         }
+        recordKeyFingerprint(tx, next, now);
         audit.record(tx, { extra: { rows: creds.length, webhook_rows: hooks.length } });
         return { credentials: creds.length, webhooks: hooks.length };
       },
