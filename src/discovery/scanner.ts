@@ -15,7 +15,8 @@ export interface ScanTargets {
   family: Family;
   /** Addresses that will be probed (after exclusions). */
   total: number;
-  ips(): Generator<string>;
+  /** The addresses with target index from ≤ i < to (default: all), in order. */
+  ips(from?: number, to?: number): Generator<string>;
 }
 
 /** Addresses in the subnet (without network and broadcast when it has more than two), or undefined past the limit. */
@@ -63,15 +64,21 @@ export function scanTargets(net: Cidr, exclude: readonly Cidr[]): ScanTargets {
   return {
     family: net.family,
     total: last - first + 1 - excluded,
-    *ips() {
+    *ips(from = 0, to = Number.MAX_SAFE_INTEGER) {
+      // Offset of target index `from`: every excluded range at or below it pushes it up.
+      let start = first + Math.max(0, from);
       let r = 0;
-      for (let off = first; off <= last; off++) {
+      for (; r < merged.length && merged[r]![0] <= start; r++) start += merged[r]![1] - merged[r]![0] + 1;
+      let left = Math.min(to, last - first + 1 - excluded) - Math.max(0, from);
+      r = 0;
+      for (let off = start; off <= last && left > 0; off++) {
         while (r < merged.length && merged[r]![1] < off) r++;
         const range = merged[r];
         if (range && off >= range[0]) {
           off = range[1];
           continue;
         }
+        left--;
         yield format(off);
       }
     },
@@ -120,11 +127,25 @@ const STATES: readonly ProbeState[] = ['open', 'closed', 'timeout', 'unreachable
 export const isUp = (ports: readonly PortResult[]): boolean => ports.some((r) => r.state === 'open' || r.state === 'closed');
 
 /**
+ * Where probeHosts takes its addresses from when they arrive in pieces: the probe workers get
+ * theirs in chunks from the main thread (probe-client.ts), so a slower thread simply takes fewer.
+ */
+export interface HostFeed {
+  readonly family: Family;
+  /** The next address, or undefined when none is at hand right now. */
+  next(): string | undefined;
+  /** After next() gave undefined: resolves true when more may have arrived, false when the feed ended. */
+  more(): Promise<boolean>;
+}
+
+const isFeed = (t: ScanTargets | HostFeed): t is HostFeed => 'more' in t;
+
+/**
  * Probes every target. onHost runs once per probed address with its port results (up or not).
  * Resolves when all are done or the signal aborted (hosts in flight then are not reported).
  */
 export async function probeHosts(
-  targets: ScanTargets,
+  targets: ScanTargets | HostFeed,
   opts: ProbeOptions,
   sockets: Semaphore,
   signal: AbortSignal,
@@ -132,8 +153,15 @@ export async function probeHosts(
 ): Promise<void> {
   const prober = new Prober(signal, { viaNet: opts.viaNet });
   const bannerMs = opts.bannerTimeoutMs ?? BANNER_TIMEOUT_MS;
-  const iterator = targets.ips();
-  const workers = Math.max(1, Math.min(targets.total, opts.hostConcurrency ?? Math.ceil(sockets.size / Math.max(1, opts.ports.length))));
+  let feed: HostFeed;
+  let workers = opts.hostConcurrency ?? Math.ceil(sockets.size / Math.max(1, opts.ports.length));
+  if (isFeed(targets)) feed = targets;
+  else {
+    const iterator = targets.ips();
+    feed = { family: targets.family, next: () => iterator.next().value ?? undefined, more: () => Promise.resolve(false) };
+    workers = Math.min(targets.total, workers);
+  }
+  workers = Math.max(1, workers);
 
   // Results without a service are the same object for every host: no allocation per probe.
   const plain = new Map(opts.ports.map((port) => [port, Object.fromEntries(STATES.map((state) => [state, Object.freeze({ port, state })])) as Record<ProbeState, PortResult>]));
@@ -141,7 +169,7 @@ export async function probeHosts(
     if (!sockets.tryAcquire()) await sockets.acquire();
     try {
       if (signal.aborted) return plain.get(port)!.error;
-      const r = await prober.connect(ip, targets.family, port, opts.timeoutMs, true);
+      const r = await prober.connect(ip, feed.family, port, opts.timeoutMs, true);
       if (r.state !== 'open') return plain.get(port)![r.state];
       const raw = r.socket ? await grabBanner(r.socket, ip, port, bannerMs) : '';
       return { port, state: 'open', service: parseBanner(port, raw) };
@@ -153,9 +181,11 @@ export async function probeHosts(
   const worker = async (): Promise<void> => {
     for (;;) {
       if (signal.aborted) return;
-      const next = iterator.next();
-      if (next.done) return;
-      const ip = next.value;
+      const ip = feed.next();
+      if (ip === undefined) {
+        if (await feed.more()) continue;
+        return;
+      }
       const ports = await Promise.all(opts.ports.map((port) => probePort(ip, port)));
       if (signal.aborted) return;
       onHost({ ip, ports });
