@@ -6,7 +6,7 @@
 import { cidrSize, formatIp, lastAddress, parseCidr, type Cidr, type Family } from '../net/ip.ts';
 import { BANNER_TIMEOUT_MS, grabBanner, parseBanner, type ServiceInfo } from './banner.ts';
 import type { Semaphore } from './semaphore.ts';
-import { Prober, type ProbeState } from './tcp.ts';
+import { Prober, type ProbeCallback, type ProbeState } from './tcp.ts';
 
 /** Rackd's and the seed's limit: a /16 of IPv4, or the same number of hosts of IPv6. */
 export const MAX_SCAN_HOSTS = 65_534;
@@ -140,6 +140,20 @@ export interface HostFeed {
 
 const isFeed = (t: ScanTargets | HostFeed): t is HostFeed => 'more' in t;
 
+/** One host being probed: its port results fill in as the probes end. */
+class HostRun {
+  readonly ports: PortResult[];
+  left: number;
+
+  constructor(
+    readonly ip: string,
+    n: number,
+  ) {
+    this.ports = new Array<PortResult>(n);
+    this.left = n;
+  }
+}
+
 /**
  * Probes every target. onHost runs once per probed address with its port results (up or not).
  * Resolves when all are done or the signal aborted (hosts in flight then are not reported).
@@ -164,36 +178,100 @@ export async function probeHosts(
   workers = Math.max(1, workers);
 
   // Results without a service are the same object for every host: no allocation per probe.
-  const plain = new Map(opts.ports.map((port) => [port, Object.fromEntries(STATES.map((state) => [state, Object.freeze({ port, state })])) as Record<ProbeState, PortResult>]));
-  const probePort = async (ip: string, port: number): Promise<PortResult> => {
-    if (!sockets.tryAcquire()) await sockets.acquire();
-    try {
-      if (signal.aborted) return plain.get(port)!.error;
-      const r = await prober.connect(ip, feed.family, port, opts.timeoutMs, true);
-      if (r.state !== 'open') return plain.get(port)![r.state];
-      const raw = r.socket ? await grabBanner(r.socket, ip, port, bannerMs) : '';
-      return { port, state: 'open', service: parseBanner(port, raw) };
-    } finally {
-      sockets.release();
-    }
-  };
+  const ports = opts.ports;
+  const plain = ports.map((port) => Object.fromEntries(STATES.map((state) => [state, Object.freeze({ port, state })])) as Record<ProbeState, PortResult>);
 
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      if (signal.aborted) return;
-      const ip = feed.next();
-      if (ip === undefined) {
-        if (await feed.more()) continue;
-        return;
+  // Callbacks, not promises: a /16 quick scan is 262,144 probes, and a promise chain per probe
+  // cost more JavaScript than driving the sockets. Up to `workers` hosts are in flight; each
+  // finished host pulls the next address from the feed.
+  let active = 0;
+  let ended = false;
+  let waiting = false;
+  let pumping = false;
+  let again = false;
+  let failure: { err: unknown } | undefined;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const stopped = () => signal.aborted || failure !== undefined;
+
+  const hostDone = (h: HostRun): void => {
+    active--;
+    if (!stopped()) {
+      try {
+        onHost({ ip: h.ip, ports: h.ports });
+      } catch (err) {
+        failure = { err };
       }
-      const ports = await Promise.all(opts.ports.map((port) => probePort(ip, port)));
-      if (signal.aborted) return;
-      onHost({ ip, ports });
     }
+    pump();
+  };
+  const portDone = (h: HostRun, i: number, r: PortResult): void => {
+    h.ports[i] = r;
+    if (--h.left === 0) hostDone(h);
+  };
+  const opened = (h: HostRun, i: number, raw: string): void => {
+    sockets.release();
+    const port = ports[i]!;
+    let service: ServiceInfo;
+    try {
+      service = parseBanner(port, raw);
+    } catch {
+      service = parseBanner(port, '');
+    }
+    portDone(h, i, { port, state: 'open', service });
+  };
+  const onProbe: ProbeCallback = (r, tag, i) => {
+    const h = tag as HostRun;
+    if (r.state !== 'open') {
+      sockets.release();
+      return portDone(h, i, plain[i]![r.state]);
+    }
+    if (!r.socket) return opened(h, i, '');
+    void grabBanner(r.socket, h.ip, ports[i]!, bannerMs).then((raw) => opened(h, i, raw));
+  };
+  const startPort = (h: HostRun, i: number): void => {
+    if (signal.aborted) {
+      sockets.release();
+      return portDone(h, i, plain[i]!.error);
+    }
+    prober.probe(h.ip, feed.family, ports[i]!, opts.timeoutMs, true, onProbe, h, i);
+  };
+  const pump = (): void => {
+    // Probes that end at once call back in here: the outer call keeps going instead of recursing.
+    if (pumping) return void (again = true);
+    pumping = true;
+    do {
+      again = false;
+      while (active < workers && !stopped()) {
+        const ip = feed.next();
+        if (ip === undefined) {
+          if (!ended && !waiting) {
+            waiting = true;
+            void feed.more().then((more) => {
+              waiting = false;
+              if (!more) ended = true;
+              pump();
+            });
+          }
+          break;
+        }
+        active++;
+        const h = new HostRun(ip, ports.length);
+        for (let i = 0; i < ports.length; i++) {
+          if (sockets.tryAcquire()) startPort(h, i);
+          else void sockets.acquire().then(() => startPort(h, i));
+        }
+        if (ports.length === 0) hostDone(h);
+      }
+    } while (again);
+    pumping = false;
+    if (active === 0 && (ended || stopped())) finish();
   };
   try {
-    await Promise.all(Array.from({ length: workers }, worker));
+    pump();
+    await finished;
   } finally {
     prober.close();
   }
+  if (failure) throw failure.err;
 }
