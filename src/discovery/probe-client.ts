@@ -10,15 +10,12 @@ import { isUp, probeHosts, targetsFromSpec, type ProbedHost, type ProbeOptions, 
 import { Semaphore } from './semaphore.ts';
 
 export type ToWorker =
-  | { type: 'start'; scanId: string; spec: TargetSpec; opts: ProbeOptions; range: readonly [number, number] }
-  /** The next chunk of target indexes [from, to), or none: the scan has no more. */
-  | { type: 'chunk'; scanId: string; range?: readonly [number, number] }
+  /** counter: one Int32, the next unclaimed target index, shared by the scan's threads; chunk: hosts per claim. */
+  | { type: 'start'; scanId: string; spec: TargetSpec; opts: ProbeOptions; counter: SharedArrayBuffer; total: number; chunk: number }
   | { type: 'cancel'; scanId: string };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'batch'; scanId: string; down: number; refused: string[]; open: ProbedHost[] }
-  /** The worker started its last chunk: it wants the next one. */
-  | { type: 'want'; scanId: string }
   | { type: 'done'; scanId: string; error?: string };
 
 export type OnBatch = (down: number, up: ProbedHost[]) => void;
@@ -69,7 +66,6 @@ export const chunkSize = (total: number, threads: number): number => Math.max(16
 
 interface Pending {
   onBatch: OnBatch;
-  onWant(): void;
   resolve(): void;
   reject(err: Error): void;
 }
@@ -118,7 +114,6 @@ class ProbeThread {
         const p = this.pending.get(m.scanId);
         if (!p) return;
         if (m.type === 'batch') p.onBatch(m.down, m.refused.length ? [...m.open, ...m.refused.map((ip) => ({ ip, ports: NO_PORTS }))] : m.open);
-        else if (m.type === 'want') p.onWant();
         else {
           this.pending.delete(m.scanId);
           if (m.error) p.reject(new Error(m.error));
@@ -141,11 +136,11 @@ class ProbeThread {
   }
 
   /** Runs this thread's part of a scan; resolves when the worker reports it done. */
-  async run(scanId: string, spec: TargetSpec, opts: ProbeOptions, range: readonly [number, number], p: Omit<Pending, 'resolve' | 'reject'>): Promise<void> {
+  async run(m: Extract<ToWorker, { type: 'start' }>, onBatch: OnBatch): Promise<void> {
     const w = await this.get();
     return new Promise<void>((resolve, reject) => {
-      this.pending.set(scanId, { ...p, resolve, reject });
-      w.postMessage({ type: 'start', scanId, spec, opts, range } satisfies ToWorker);
+      this.pending.set(m.scanId, { onBatch, resolve, reject });
+      w.postMessage(m);
     });
   }
 
@@ -162,8 +157,8 @@ class ProbeThread {
 
 /**
  * The probes of every scan, sharded over `threads` worker threads (each with its share of the
- * socket budget). A scan's targets are handed out in chunks as the threads ask for them; the
- * scan is done when each thread that took part says so.
+ * socket budget). A scan's threads claim its targets in chunks from a shared counter; the scan is
+ * done when each thread that took part says so.
  */
 export function workerProber(maxConcurrent: number, logger: Logger, threads = defaultProbeWorkers()): HostProber {
   const n = Math.max(1, Math.min(threads, maxConcurrent));
@@ -192,23 +187,16 @@ export function workerProber(maxConcurrent: number, logger: Logger, threads = de
       const { total } = targetsFromSpec(spec);
       // A profile's host limit is split over the threads (a thread whose share is 0 sits out).
       const used = opts.hostConcurrency === undefined ? pool : pool.slice(0, Math.min(n, opts.hostConcurrency));
-      const size = chunkSize(total, used.length);
-      let next = 0;
-      const take = (): readonly [number, number] | undefined => {
-        if (next >= total) return undefined;
-        const from = next;
-        next = Math.min(total, next + size);
-        return [from, next];
-      };
-      const parts: { thread: ProbeThread; done: Promise<void> }[] = [];
-      for (const [k, thread] of used.entries()) {
-        const range = take();
-        if (!range) break;
+      if (total === 0) return;
+      const chunk = chunkSize(total, used.length);
+      const counter = new SharedArrayBuffer(4);
+      const parts = used.map((thread, k) => {
         const part = opts.hostConcurrency === undefined ? opts : { ...opts, hostConcurrency: shareOf(opts.hostConcurrency, used.length, k) };
-        const onWant = () => thread.post({ type: 'chunk', scanId, range: signal.aborted ? undefined : take() });
-        parts.push({ thread, done: thread.run(scanId, spec, part, range, { onBatch, onWant }) });
-      }
+        return { thread, done: thread.run({ type: 'start', scanId, spec, opts: part, counter, total, chunk }, onBatch) };
+      });
       const cancel = () => {
+        // No thread claims another chunk, and each stops what it is probing.
+        Atomics.store(new Int32Array(counter), 0, total);
         for (const p of parts) p.thread.post({ type: 'cancel', scanId });
       };
       signal.addEventListener('abort', cancel, { once: true });

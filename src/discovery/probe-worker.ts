@@ -1,10 +1,10 @@
 // A probe worker thread: runs the TCP phase of scans under its share of the socket budget
 // (DISCOVERY_MAX_CONCURRENT split over DISCOVERY_PROBE_WORKERS threads), so a /16 — 262,144
 // connects for a quick scan — neither blocks the HTTP server's event loop nor waits behind it, and
-// the main thread's storage work for the hosts found overlaps the probing. A scan's addresses
-// arrive in chunks of target indexes (probe-client.ts hands them out): on starting a chunk the
-// worker asks for the next, so it never runs dry, and a thread the machine slows down simply
-// takes fewer. Reports in batches: how many hosts were down, and the up ones.
+// the main thread's storage work for the hosts found overlaps the probing. A scan's threads claim
+// its addresses in chunks of target indexes from one shared counter, so a thread the machine
+// slows down simply takes fewer and none waits for another thread to hand it work. Reports in
+// batches: how many hosts were down, and the up ones.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Family } from '../net/ip.ts';
 import { isUp, probeHosts, targetsFromSpec, type HostFeed, type ProbedHost, type ScanTargets } from './scanner.ts';
@@ -16,38 +16,25 @@ const BATCH_MS = 50;
 
 const port = parentPort!;
 const sockets = new Semaphore((workerData as { maxConcurrent: number }).maxConcurrent);
-const running = new Map<string, { controller: AbortController; feed: ChunkFeed }>();
+const running = new Map<string, AbortController>();
 const send = (m: FromWorker) => port.postMessage(m);
 
-/** The addresses of one scan as the chunks (ranges of target indexes) come in. */
-class ChunkFeed implements HostFeed {
+/**
+ * The addresses of one scan, claimed a chunk at a time from the counter all its threads share
+ * (Atomics: no round trip through the main thread, which may be busy or descheduled).
+ */
+class SharedFeed implements HostFeed {
   readonly family: Family;
-  private readonly queue: (readonly [number, number])[] = [];
   private current: Generator<string> | undefined;
-  private ended = false;
-  private waiters: ((more: boolean) => void)[] = [];
+  private exhausted = false;
 
   constructor(
     private readonly targets: ScanTargets,
-    private readonly want: () => void,
+    private readonly counter: Int32Array,
+    private readonly total: number,
+    private readonly chunk: number,
   ) {
     this.family = targets.family;
-  }
-
-  add(range: readonly [number, number]): void {
-    this.queue.push(range);
-    this.wake(true);
-  }
-
-  end(): void {
-    this.ended = true;
-    this.wake(false);
-  }
-
-  private wake(more: boolean): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const resolve of w) resolve(more);
   }
 
   next(): string | undefined {
@@ -57,27 +44,25 @@ class ChunkFeed implements HostFeed {
         if (!n.done) return n.value;
         this.current = undefined;
       }
-      const range = this.queue.shift();
-      if (!range) return undefined;
-      this.current = this.targets.ips(range[0], range[1]);
-      // Ask for the next chunk now: it arrives while this one is probed.
-      if (!this.ended) this.want();
+      if (this.exhausted) return undefined;
+      const from = Atomics.add(this.counter, 0, this.chunk);
+      if (from >= this.total) {
+        this.exhausted = true;
+        return undefined;
+      }
+      this.current = this.targets.ips(from, Math.min(this.total, from + this.chunk));
     }
   }
 
   more(): Promise<boolean> {
-    if (this.queue.length > 0) return Promise.resolve(true);
-    if (this.ended) return Promise.resolve(false);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return Promise.resolve(false);
   }
 }
 
 async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const controller = new AbortController();
-  const feed = new ChunkFeed(targetsFromSpec(m.spec), () => send({ type: 'want', scanId: m.scanId }));
-  running.set(m.scanId, { controller, feed });
-  controller.signal.addEventListener('abort', () => feed.end(), { once: true });
-  feed.add(m.range);
+  const feed = new SharedFeed(targetsFromSpec(m.spec), new Int32Array(m.counter), m.total, m.chunk);
+  running.set(m.scanId, controller);
   let down = 0;
   // Hosts that only refused travel as bare addresses: most of a big scan, and cheap to copy.
   let refused: string[] = [];
@@ -109,11 +94,7 @@ async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {
 }
 
 port.on('message', (m: ToWorker) => {
-  if (m.type === 'cancel') running.get(m.scanId)?.controller.abort();
-  else if (m.type === 'chunk') {
-    const r = running.get(m.scanId);
-    if (r && m.range) r.feed.add(m.range);
-    else r?.feed.end();
-  } else void start(m);
+  if (m.type === 'cancel') running.get(m.scanId)?.abort();
+  else void start(m);
 });
 send({ type: 'ready' });
