@@ -1,5 +1,5 @@
 // The background scan manager: one per database (process). It owns the host prober (the probe
-// worker thread, whose socket budget every scan shares: DISCOVERY_MAX_CONCURRENT, capped below the
+// worker threads, whose socket budget every scan shares: DISCOVERY_MAX_CONCURRENT, capped below the
 // process's descriptor limit), the scans now running with their AbortControllers, and waiters (MCP
 // `wait`, cancel). Its scans carry its instance id (owner_id) and a lease it renews every quarter
 // of DISCOVERY_SCAN_LEASE, so other rackd processes on the database leave them alone (interrupted.ts)
@@ -77,7 +77,7 @@ export class ScanManager {
 
   constructor(private readonly env: ServiceEnv) {
     this.budget = effectiveConcurrency(env.config.discovery.maxConcurrent, env.logger);
-    this.prober = workerProber(this.budget, env.logger);
+    this.prober = workerProber(this.budget, env.logger, env.config.discovery.probeWorkers || undefined);
   }
 
   /** Renews the lease of every scan running here; one that ended elsewhere is stopped. */

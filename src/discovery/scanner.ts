@@ -6,7 +6,7 @@
 import { cidrSize, formatIp, lastAddress, parseCidr, type Cidr, type Family } from '../net/ip.ts';
 import { BANNER_TIMEOUT_MS, grabBanner, parseBanner, type ServiceInfo } from './banner.ts';
 import type { Semaphore } from './semaphore.ts';
-import { Prober, type ProbeState } from './tcp.ts';
+import { Prober, type ProbeCallback, type ProbeState } from './tcp.ts';
 
 /** Rackd's and the seed's limit: a /16 of IPv4, or the same number of hosts of IPv6. */
 export const MAX_SCAN_HOSTS = 65_534;
@@ -15,7 +15,8 @@ export interface ScanTargets {
   family: Family;
   /** Addresses that will be probed (after exclusions). */
   total: number;
-  ips(): Generator<string>;
+  /** The addresses with target index from ≤ i < to (default: all), in order. */
+  ips(from?: number, to?: number): Generator<string>;
 }
 
 /** Addresses in the subnet (without network and broadcast when it has more than two), or undefined past the limit. */
@@ -63,15 +64,21 @@ export function scanTargets(net: Cidr, exclude: readonly Cidr[]): ScanTargets {
   return {
     family: net.family,
     total: last - first + 1 - excluded,
-    *ips() {
+    *ips(from = 0, to = Number.MAX_SAFE_INTEGER) {
+      // Offset of target index `from`: every excluded range at or below it pushes it up.
+      let start = first + Math.max(0, from);
       let r = 0;
-      for (let off = first; off <= last; off++) {
+      for (; r < merged.length && merged[r]![0] <= start; r++) start += merged[r]![1] - merged[r]![0] + 1;
+      let left = Math.min(to, last - first + 1 - excluded) - Math.max(0, from);
+      r = 0;
+      for (let off = start; off <= last && left > 0; off++) {
         while (r < merged.length && merged[r]![1] < off) r++;
         const range = merged[r];
         if (range && off >= range[0]) {
           off = range[1];
           continue;
         }
+        left--;
         yield format(off);
       }
     },
@@ -120,11 +127,39 @@ const STATES: readonly ProbeState[] = ['open', 'closed', 'timeout', 'unreachable
 export const isUp = (ports: readonly PortResult[]): boolean => ports.some((r) => r.state === 'open' || r.state === 'closed');
 
 /**
+ * Where probeHosts takes its addresses from when they arrive in pieces: the probe workers get
+ * theirs in chunks from the main thread (probe-client.ts), so a slower thread simply takes fewer.
+ */
+export interface HostFeed {
+  readonly family: Family;
+  /** The next address, or undefined when none is at hand right now. */
+  next(): string | undefined;
+  /** After next() gave undefined: resolves true when more may have arrived, false when the feed ended. */
+  more(): Promise<boolean>;
+}
+
+const isFeed = (t: ScanTargets | HostFeed): t is HostFeed => 'more' in t;
+
+/** One host being probed: its port results fill in as the probes end. */
+class HostRun {
+  readonly ports: PortResult[];
+  left: number;
+
+  constructor(
+    readonly ip: string,
+    n: number,
+  ) {
+    this.ports = new Array<PortResult>(n);
+    this.left = n;
+  }
+}
+
+/**
  * Probes every target. onHost runs once per probed address with its port results (up or not).
  * Resolves when all are done or the signal aborted (hosts in flight then are not reported).
  */
 export async function probeHosts(
-  targets: ScanTargets,
+  targets: ScanTargets | HostFeed,
   opts: ProbeOptions,
   sockets: Semaphore,
   signal: AbortSignal,
@@ -132,38 +167,111 @@ export async function probeHosts(
 ): Promise<void> {
   const prober = new Prober(signal, { viaNet: opts.viaNet });
   const bannerMs = opts.bannerTimeoutMs ?? BANNER_TIMEOUT_MS;
-  const iterator = targets.ips();
-  const workers = Math.max(1, Math.min(targets.total, opts.hostConcurrency ?? Math.ceil(sockets.size / Math.max(1, opts.ports.length))));
+  let feed: HostFeed;
+  let workers = opts.hostConcurrency ?? Math.ceil(sockets.size / Math.max(1, opts.ports.length));
+  if (isFeed(targets)) feed = targets;
+  else {
+    const iterator = targets.ips();
+    feed = { family: targets.family, next: () => iterator.next().value ?? undefined, more: () => Promise.resolve(false) };
+    workers = Math.min(targets.total, workers);
+  }
+  workers = Math.max(1, workers);
 
   // Results without a service are the same object for every host: no allocation per probe.
-  const plain = new Map(opts.ports.map((port) => [port, Object.fromEntries(STATES.map((state) => [state, Object.freeze({ port, state })])) as Record<ProbeState, PortResult>]));
-  const probePort = async (ip: string, port: number): Promise<PortResult> => {
-    if (!sockets.tryAcquire()) await sockets.acquire();
-    try {
-      if (signal.aborted) return plain.get(port)!.error;
-      const r = await prober.connect(ip, targets.family, port, opts.timeoutMs, true);
-      if (r.state !== 'open') return plain.get(port)![r.state];
-      const raw = r.socket ? await grabBanner(r.socket, ip, port, bannerMs) : '';
-      return { port, state: 'open', service: parseBanner(port, raw) };
-    } finally {
-      sockets.release();
-    }
-  };
+  const ports = opts.ports;
+  const plain = ports.map((port) => Object.fromEntries(STATES.map((state) => [state, Object.freeze({ port, state })])) as Record<ProbeState, PortResult>);
 
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      if (signal.aborted) return;
-      const next = iterator.next();
-      if (next.done) return;
-      const ip = next.value;
-      const ports = await Promise.all(opts.ports.map((port) => probePort(ip, port)));
-      if (signal.aborted) return;
-      onHost({ ip, ports });
+  // Callbacks, not promises: a /16 quick scan is 262,144 probes, and a promise chain per probe
+  // cost more JavaScript than driving the sockets. Up to `workers` hosts are in flight; each
+  // finished host pulls the next address from the feed.
+  let active = 0;
+  let ended = false;
+  let waiting = false;
+  let pumping = false;
+  let again = false;
+  let failure: { err: unknown } | undefined;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const stopped = () => signal.aborted || failure !== undefined;
+
+  const hostDone = (h: HostRun): void => {
+    active--;
+    if (!stopped()) {
+      try {
+        onHost({ ip: h.ip, ports: h.ports });
+      } catch (err) {
+        failure = { err };
+      }
     }
+    pump();
+  };
+  const portDone = (h: HostRun, i: number, r: PortResult): void => {
+    h.ports[i] = r;
+    if (--h.left === 0) hostDone(h);
+  };
+  const opened = (h: HostRun, i: number, raw: string): void => {
+    sockets.release();
+    const port = ports[i]!;
+    let service: ServiceInfo;
+    try {
+      service = parseBanner(port, raw);
+    } catch {
+      service = parseBanner(port, '');
+    }
+    portDone(h, i, { port, state: 'open', service });
+  };
+  const onProbe: ProbeCallback = (r, tag, i) => {
+    const h = tag as HostRun;
+    if (r.state !== 'open') {
+      sockets.release();
+      return portDone(h, i, plain[i]![r.state]);
+    }
+    if (!r.socket) return opened(h, i, '');
+    void grabBanner(r.socket, h.ip, ports[i]!, bannerMs).then((raw) => opened(h, i, raw));
+  };
+  const startPort = (h: HostRun, i: number): void => {
+    if (signal.aborted) {
+      sockets.release();
+      return portDone(h, i, plain[i]!.error);
+    }
+    prober.probe(h.ip, feed.family, ports[i]!, opts.timeoutMs, true, onProbe, h, i);
+  };
+  const pump = (): void => {
+    // Probes that end at once call back in here: the outer call keeps going instead of recursing.
+    if (pumping) return void (again = true);
+    pumping = true;
+    do {
+      again = false;
+      while (active < workers && !stopped()) {
+        const ip = feed.next();
+        if (ip === undefined) {
+          if (!ended && !waiting) {
+            waiting = true;
+            void feed.more().then((more) => {
+              waiting = false;
+              if (!more) ended = true;
+              pump();
+            });
+          }
+          break;
+        }
+        active++;
+        const h = new HostRun(ip, ports.length);
+        for (let i = 0; i < ports.length; i++) {
+          if (sockets.tryAcquire()) startPort(h, i);
+          else void sockets.acquire().then(() => startPort(h, i));
+        }
+        if (ports.length === 0) hostDone(h);
+      }
+    } while (again);
+    pumping = false;
+    if (active === 0 && (ended || stopped())) finish();
   };
   try {
-    await Promise.all(Array.from({ length: workers }, worker));
+    pump();
+    await finished;
   } finally {
     prober.close();
   }
+  if (failure) throw failure.err;
 }

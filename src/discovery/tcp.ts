@@ -3,6 +3,11 @@
 // handle directly (the handle net.Socket itself wraps, reached through process.binding) and
 // turns only an open port into a net.Socket, for its banner; building a full net.Socket, its
 // stream state and an Error with a stack for every refused port costs about 2.5× the CPU.
+// A handle whose connect was refused is kept and connected again for the next probe (Linux lets
+// a TCP socket connect again after a failed attempt: the first call answers ECONNABORTED and
+// resets it, the second starts the new connection). That skips socket(), close() and the epoll
+// registration of a fresh descriptor per probe: a /16 quick scan costs a third less CPU, most of
+// it kernel time. Any other outcome (open, timeout, unreachable) closes or hands the handle on.
 // When the binding is unavailable (a future Node), the probe falls back to net.connect.
 import net from 'node:net';
 import { getSystemErrorName } from 'node:util';
@@ -90,6 +95,8 @@ const RESULTS: Record<ProbeState, ProbeResult> = {
   error: Object.freeze({ state: 'error' }),
 };
 const MAX_RETRIES = 5;
+/** libuv's UV_ECONNABORTED: what connect() on a refused socket answers once before it connects again. */
+const UV_ECONNABORTED = -103;
 
 /** One connect attempt in flight. Its fields replace per-probe closures (a /16 makes 262,144). */
 class Probe {
@@ -105,8 +112,14 @@ class Probe {
     readonly port: number,
     readonly timeoutMs: number,
     readonly keepOpen: boolean,
-    readonly resolve: (r: ProbeResult) => void,
+    readonly done: ProbeCallback,
+    readonly tag: unknown,
+    readonly index: number,
   ) {}
+
+  resolve(r: ProbeResult): void {
+    this.done(r, this.tag, this.index);
+  }
 
   /** Ends this attempt; a transient failure schedules the next one. */
   finish(state: ProbeState | 'transient'): void {
@@ -116,7 +129,8 @@ class Probe {
       if (state === 'open' && this.keepOpen) {
         // The handle is connected: net.Socket adopts it as child_process does with pipes.
         socket = new net.Socket({ handle: this.handle, readable: true, writable: true } as net.SocketConstructorOpts);
-      } else this.handle.close();
+      } else if (state === 'closed') this.owner.keep(this.handle);
+      else this.handle.close();
       this.handle = undefined;
     } else if (this.socket) {
       this.socket.removeAllListeners('connect');
@@ -135,6 +149,11 @@ class Probe {
   }
 }
 
+/** How a probe reports: its result with the caller's tag and index (one shared function, no closure per probe). */
+export type ProbeCallback = (r: ProbeResult, tag: unknown, index: number) => void;
+
+const resolveTag: ProbeCallback = (r, tag) => (tag as (r: ProbeResult) => void)(r);
+
 interface ConnectReq extends RawConnectReq {
   probe?: Probe;
 }
@@ -146,6 +165,16 @@ function onConnect(this: ConnectReq, status: number): void {
   probe.finish(status === 0 ? 'open' : stateOfStatus(status));
 }
 
+/** Starts a connect of `p` on `handle`; a non-zero libuv status means it failed at once. */
+function rawConnect(b: TcpBinding, handle: RawHandle, p: Probe): number {
+  const req: ConnectReq = new b.TCPConnectWrap();
+  req.probe = p;
+  req.oncomplete = onConnect;
+  const err = p.family === 6 ? handle.connect6(req, p.ip, p.port) : handle.connect(req, p.ip, p.port);
+  if (err) req.probe = undefined;
+  return err;
+}
+
 /**
  * Probes of one scan. Timeouts are enforced by one sweep timer per prober rather than a timer per
  * probe; on abort every probe in flight ends at once (state `error`). close() stops the sweeper
@@ -153,6 +182,9 @@ function onConnect(this: ConnectReq, status: number): void {
  */
 export class Prober {
   private readonly inFlight = new Set<Probe>();
+  /** Refused handles, ready to connect again (at most one per probe in flight). */
+  private readonly idle: RawHandle[] = [];
+  private closed = false;
   private readonly binding: TcpBinding | undefined;
   private sweeper: NodeJS.Timeout | undefined;
 
@@ -171,10 +203,23 @@ export class Prober {
     return this.inFlight.size;
   }
 
+  /** Refused handles kept for the next probe. */
+  get kept(): number {
+    return this.idle.length;
+  }
+
   close(): void {
+    this.closed = true;
     clearInterval(this.sweeper);
     this.sweeper = undefined;
     for (const p of [...this.inFlight]) p.finish('error');
+    for (const h of this.idle.splice(0)) h.close();
+  }
+
+  /** @internal Keeps a refused handle for the next probe (closes it once the prober is done). */
+  keep(handle: RawHandle): void {
+    if (this.closed || this.signal?.aborted) handle.close();
+    else this.idle.push(handle);
   }
 
   /** @internal */
@@ -189,7 +234,12 @@ export class Prober {
 
   /** Connects to ip:port within timeoutMs; with keepOpen an open port's socket is handed back. */
   connect(ip: string, family: 4 | 6, port: number, timeoutMs: number, keepOpen: boolean): Promise<ProbeResult> {
-    return new Promise((resolve) => this.start(new Probe(this, ip, family, port, timeoutMs, keepOpen, resolve)));
+    return new Promise((resolve) => this.start(new Probe(this, ip, family, port, timeoutMs, keepOpen, resolveTag, resolve, 0)));
+  }
+
+  /** connect() for the hot path: `done(result, tag, index)` instead of a promise. It may run before this returns. */
+  probe(ip: string, family: 4 | 6, port: number, timeoutMs: number, keepOpen: boolean, done: ProbeCallback, tag: unknown, index: number): void {
+    this.start(new Probe(this, ip, family, port, timeoutMs, keepOpen, done, tag, index));
   }
 
   /** @internal Starts (or retries) an attempt. */
@@ -204,16 +254,25 @@ export class Prober {
     }
     const b = this.binding;
     if (b) {
-      const handle = new b.TCP(b.constants.SOCKET);
-      const req: ConnectReq = new b.TCPConnectWrap();
-      p.handle = handle;
-      req.probe = p;
-      req.oncomplete = onConnect;
-      const err = p.family === 6 ? handle.connect6(req, p.ip, p.port) : handle.connect(req, p.ip, p.port);
-      if (err) {
-        req.probe = undefined;
-        p.finish(stateOfStatus(err));
+      // (A kept handle of the other family fails at once and is replaced.)
+      let handle = this.idle.pop();
+      let err = 0;
+      if (handle) {
+        err = rawConnect(b, handle, p);
+        // The first connect after a refusal resets the socket; the second one connects.
+        if (err === UV_ECONNABORTED) err = rawConnect(b, handle, p);
+        if (err) {
+          // Not reusable after all: a fresh handle, as if none had been kept.
+          handle.close();
+          handle = undefined;
+        }
       }
+      if (!handle) {
+        handle = new b.TCP(b.constants.SOCKET);
+        err = rawConnect(b, handle, p);
+      }
+      p.handle = handle;
+      if (err) p.finish(stateOfStatus(err));
       return;
     }
     const socket = net.connect({ host: p.ip, port: p.port });

@@ -243,6 +243,7 @@ const EnvSchema = z.object({
   PASSWORD_HASH_WORKERS: int(0, 0, 64),
   PASSWORD_HASH_QUEUE: int(32, 1, 10_000),
   DISCOVERY_MAX_CONCURRENT: int(512, 1, 16_384),
+  DISCOVERY_PROBE_WORKERS: int(0, 0, 64),
   DISCOVERY_TIMEOUT: duration('1s'),
   DISCOVERY_CLEANUP_DAYS: int(30, 1, 36_500),
   DISCOVERY_SNMPV2C_ENABLED: bool(false),
@@ -285,8 +286,9 @@ export interface Config {
   /**
    * Network discovery: the socket budget shared by all scans, the per-probe timeout, retention,
    * SNMPv2c switch, and how long a running scan's heartbeat stays valid (its owner renews it).
+   * probeWorkers: threads the TCP probes are sharded over (0 = one per core, at most 4).
    */
-  discovery: { maxConcurrent: number; timeoutMs: number; cleanupDays: number; snmpV2cEnabled: boolean; scanLeaseMs: number };
+  discovery: { maxConcurrent: number; probeWorkers: number; timeoutMs: number; cleanupDays: number; snmpV2cEnabled: boolean; scanLeaseMs: number };
   /** Outbound requests (webhooks, CIMD fetches): which non-public targets are allowed. */
   ssrf: { allowPrivate: boolean; allowLoopback: boolean };
   /** Webhook delivery: the worker, its retry schedule (full-jitter exponential backoff) and limits. */
@@ -379,6 +381,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     passwords: { cost: e.PASSWORD_HASH_COST, workers: e.PASSWORD_HASH_WORKERS, queue: e.PASSWORD_HASH_QUEUE },
     discovery: {
       maxConcurrent: e.DISCOVERY_MAX_CONCURRENT,
+      probeWorkers: e.DISCOVERY_PROBE_WORKERS,
       timeoutMs: e.DISCOVERY_TIMEOUT,
       cleanupDays: e.DISCOVERY_CLEANUP_DAYS,
       snmpV2cEnabled: e.DISCOVERY_SNMPV2C_ENABLED,

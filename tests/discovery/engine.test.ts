@@ -91,6 +91,29 @@ describe('TCP probes against loopback listeners', () => {
     });
   }
 
+  it('the handle path connects a refused handle again for the next probe, and still tells open from refused', async (t) => {
+    if (connectMode !== 'raw') return t.skip('no raw TCP handle in this Node');
+    const prober = new Prober();
+    const states: string[] = [];
+    for (const ip of ['127.77.1.6', '127.77.1.7', '127.77.1.5', '127.77.1.8', '127.77.1.5', '127.77.1.9']) {
+      const r = await prober.connect(ip, 4, sshPort, 1000, true);
+      states.push(r.state);
+      if (r.socket) {
+        const greeting = await new Promise<string>((resolve) => r.socket!.once('data', (d) => resolve(String(d))));
+        assert.equal(greeting, 'SSH-2.0-TestSSH_1.0\r\n');
+        r.socket.destroy();
+      }
+      // Each refusal leaves its handle for the next probe; an open one goes to its socket.
+      assert.equal(prober.kept, r.state === 'closed' ? 1 : 0, `${ip} ${r.state}`);
+    }
+    assert.deepEqual(states, ['closed', 'closed', 'open', 'closed', 'open', 'closed']);
+    // A kept handle can connect to another family's address only after being replaced.
+    const v6 = await prober.connect('::1', 6, 1, 1000, false);
+    assert.equal(v6.state, 'closed');
+    prober.close();
+    assert.equal(prober.kept, 0);
+  });
+
   it('probeHosts: refused is up, open ports carry their banner, a cancelled scan stops', async () => {
     const seen: ProbedHost[] = [];
     await probeHosts(scanTargets(cidr('127.77.1.0/29'), []), { ports: [sshPort], timeoutMs: 1000 }, new Semaphore(8), new AbortController().signal, (h) => seen.push(h));

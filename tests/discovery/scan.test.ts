@@ -116,6 +116,14 @@ describe('discovery scans over REST', () => {
     assert.ok(now5.last_seen > before5.last_seen);
     assert.equal(now5.last_scan_id, second.id);
     assert.deepEqual(after2.get('127.77.0.9').open_ports, [], 'the web port was not probed this time');
+    // Changed (.9) and unchanged rows (the rest, touched in one statement per flush) alike: same ids, this scan, seen now.
+    assert.deepEqual([...after2.keys()].sort(), [...found.keys()].sort());
+    for (const [ip, d] of after2) {
+      assert.equal(d.id, found.get(ip).id, ip);
+      assert.equal(d.last_scan_id, second.id, ip);
+      assert.ok(d.last_seen > found.get(ip).last_seen, ip);
+      assert.equal(d.updated_at, d.last_seen, ip);
+    }
 
     // Scans list newest first, filtered by network; audit has started, completed and found.
     const list = await s.api.get(`/api/discovery/scans?network_id=${netId}`, { token: viewer.key });

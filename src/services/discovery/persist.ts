@@ -11,7 +11,7 @@ import { newId } from '../../platform/ids.ts';
 import { audited, type AuditRecorder } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { ipKey } from '../pools/space.ts';
-import { getScanOrThrow, toScan, type DiscoveredRow } from './internal.ts';
+import { getScanOrThrow, toScan } from './internal.ts';
 
 export interface Counts {
   scanned: number;
@@ -23,30 +23,50 @@ export interface Counts {
 export class ScanGoneError extends Error {}
 
 type Statements = ReturnType<typeof prepare>;
-type Prev = Pick<DiscoveredRow, 'id' | 'macAddress' | 'hostname' | 'vendor' | 'facts'>;
+/** What a flush compares a host's new report with: the stored row's content columns. */
+interface Prev {
+  hex: string;
+  id: string;
+  mac: string;
+  hostname: string;
+  vendor: string;
+  os: string;
+  type: string;
+  confidence: number;
+  status: string;
+  ports: string;
+  services: string;
+  facts: string;
+}
 const cache = new WeakMap<Database.Database, Statements>();
 
-// Raw prepared statements: a /16 can find 65,534 hosts, and building a query per host would cost
-// more than running it.
+// Raw prepared statements with positional parameters: a /16 can find 65,534 hosts, and building a
+// query per host, or binding one by names, would cost more than running it. The rows a flush may
+// update are read in one statement per flush, and the rows whose content did not change (most of
+// a repeated scan) are touched in one statement too.
 function prepare(db: Database.Database) {
   return {
-    find: db.prepare<[string, string], Prev>(
-      `SELECT id, mac_address AS macAddress, hostname, vendor, facts FROM discovered_devices WHERE network_id = ? AND ip_hex = ?`,
+    existing: db.prepare<[string, string], Prev>(
+      `SELECT ip_hex AS hex, id, mac_address AS mac, hostname, vendor, os_guess AS os, device_type AS type, confidence, status,
+              open_ports AS ports, services, facts
+         FROM discovered_devices WHERE network_id = ? AND ip_hex IN (SELECT value FROM json_each(?))`,
     ),
     known: db.prepare<[string, string], { n: number }>(
       'SELECT count(*) AS n FROM discovered_devices WHERE network_id = ? AND ip_hex IN (SELECT value FROM json_each(?))',
     ),
-    insert: db.prepare(
+    // (better-sqlite3 binds numbered parameters by name only: plain ? throughout, `now` repeated.)
+    insert: db.prepare<[string, string, string, string, string, string, string, string, string, number, string, string, string, string, string, string, string, string, string]>(
       `INSERT INTO discovered_devices (id, network_id, ip, ip_hex, mac_address, hostname, vendor, os_guess, device_type, confidence,
               status, open_ports, services, facts, last_scan_id, first_seen, last_seen, created_at, updated_at)
-       VALUES (@id, @networkId, @ip, @ipHex, @mac, @hostname, @vendor, @os, @type, @confidence, @status, @ports, @services, @facts,
-              @scanId, @now, @now, @now, @now)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    update: db.prepare(
-      `UPDATE discovered_devices SET mac_address = @mac, hostname = @hostname, vendor = @vendor, os_guess = @os, device_type = @type,
-              confidence = @confidence, status = @status, open_ports = @ports, services = @services, facts = @facts,
-              last_scan_id = @scanId, last_seen = @now, updated_at = @now
-        WHERE id = @id`,
+    update: db.prepare<[string, string, string, string, string, number, string, string, string, string, string, string, string, string]>(
+      `UPDATE discovered_devices SET mac_address = ?, hostname = ?, vendor = ?, os_guess = ?, device_type = ?, confidence = ?,
+              status = ?, open_ports = ?, services = ?, facts = ?, last_scan_id = ?, last_seen = ?, updated_at = ?
+        WHERE id = ?`,
+    ),
+    touch: db.prepare<[string, string, string, string]>(
+      `UPDATE discovered_devices SET last_scan_id = ?, last_seen = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`,
     ),
     progress: db.prepare(
       `UPDATE discovery_scans SET scanned_hosts = @scanned, found_hosts = @found, progress_percent = @percent, updated_at = @now,
@@ -83,8 +103,14 @@ function hexOf(ip: string): string {
   return (((a << 24) >>> 0) + (b << 16) + (c << 8) + d).toString(16).padStart(8, '0');
 }
 
-function upsert(s: Statements, t: Target, r: HostReport, hex: string, now: string): { id: string; created: boolean } {
-  const prev = s.find.get(t.networkId, hex);
+const EMPTY_JSON_ARRAY = '[]';
+const jsonArray = (xs: readonly unknown[]): string => (xs.length === 0 ? EMPTY_JSON_ARRAY : JSON.stringify(xs));
+
+/**
+ * Writes one host: a new row, an update where its content changed, or (returned false) nothing yet
+ * — an unchanged row only needs last_seen, which the flush sets for all of them in one statement.
+ */
+function upsert(s: Statements, t: Target, r: HostReport, hex: string, prev: Prev | undefined, now: string): { id: string; created: boolean; changed: boolean } {
   // A host that gave no clue (most of a big scan) stores {}: less to write, less WAL.
   const facts: Record<string, unknown> = { ...r.facts };
   if (r.hostnameSource) facts.hostname_source = r.hostnameSource;
@@ -92,33 +118,28 @@ function upsert(s: Statements, t: Target, r: HostReport, hex: string, now: strin
     facts.classification = { device_type: r.classification.deviceType, os: r.classification.os };
   }
   const type = r.classification.deviceType.value;
-  const row = {
-    mac: r.mac,
-    hostname: r.hostname,
-    vendor: r.vendor,
-    os: r.classification.os.value,
-    type,
-    confidence: r.classification.deviceType.confidence,
-    status: type ? `online:${type}` : 'online',
-    ports: JSON.stringify(r.openPorts),
-    services: JSON.stringify(r.services),
-    scanId: t.scanId,
-    now,
-  };
+  const os = r.classification.os.value;
+  const confidence = r.classification.deviceType.confidence;
+  const status = type ? `online:${type}` : 'online';
+  const ports = jsonArray(r.openPorts);
+  const services = jsonArray(r.services);
+  let mac = r.mac;
+  let vendor = r.vendor;
+  let hostname = r.hostname;
   if (!prev) {
     const id = newId();
-    s.insert.run({ ...row, id, networkId: t.networkId, ip: r.ip, ipHex: hex, facts: factsJson(facts) });
-    return { id, created: true };
+    s.insert.run(id, t.networkId, r.ip, hex, mac, hostname, vendor, os, type, confidence, status, ports, services, factsJson(facts), t.scanId, now, now, now, now);
+    return { id, created: true, changed: true };
   }
   // Only a record that once changed carries previous_* facts worth parsing.
   const old = prev.facts.includes('"previous_') ? (JSON.parse(prev.facts) as Record<string, unknown>) : {};
   // What this scan could not see (no MAC off-segment, no PTR) keeps its last known value.
-  row.mac ||= prev.macAddress;
-  row.vendor ||= row.mac === prev.macAddress ? prev.vendor : '';
-  row.hostname ||= prev.hostname;
+  mac ||= prev.mac;
+  vendor ||= mac === prev.mac ? prev.vendor : '';
+  hostname ||= prev.hostname;
   for (const [field, before, after] of [
-    ['mac', prev.macAddress, row.mac],
-    ['hostname', prev.hostname, row.hostname],
+    ['mac', prev.mac, mac],
+    ['hostname', prev.hostname, hostname],
   ] as const) {
     if (before && after && before !== after) {
       facts[`previous_${field}`] = before;
@@ -128,8 +149,15 @@ function upsert(s: Statements, t: Target, r: HostReport, hex: string, now: strin
       facts[`${field}_changed_at`] = old[`${field}_changed_at`];
     }
   }
-  s.update.run({ ...row, id: prev.id, facts: factsJson(facts) });
-  return { id: prev.id, created: false };
+  const factsText = factsJson(facts);
+  if (
+    mac === prev.mac && hostname === prev.hostname && vendor === prev.vendor && os === prev.os && type === prev.type &&
+    confidence === prev.confidence && status === prev.status && ports === prev.ports && services === prev.services && factsText === prev.facts
+  ) {
+    return { id: prev.id, created: false, changed: false };
+  }
+  s.update.run(mac, hostname, vendor, os, type, confidence, status, ports, services, factsText, t.scanId, now, now, prev.id);
+  return { id: prev.id, created: false, changed: true };
 }
 
 /**
@@ -141,23 +169,30 @@ export async function flushFound(env: ServiceEnv, ctx: CallerContext, t: Target,
   const s = statements(env);
   const now = env.clock.now().toISOString();
   const hexes = reports.map((r) => hexOf(r.ip));
+  const hexesJson = JSON.stringify(hexes);
   const write = (audit?: AuditRecorder): number =>
     env.db.transaction(
       (tx) => {
         const changed = s.progress.run({ id: t.scanId, scanned: counts.scanned, found: counts.found, percent: percentOf(counts), now }).changes;
         if (changed === 0) throw new ScanGoneError(`scan ${t.scanId} is gone or no longer running`);
         const created: Record<string, unknown>[] = [];
+        // The rows this flush may update, in one read inside the write transaction.
+        const existing = new Map<string, Prev>();
+        if (reports.length > 0) for (const row of s.existing.iterate(t.networkId, hexesJson)) existing.set(row.hex, row);
+        const unchanged: string[] = [];
         reports.forEach((r, i) => {
-          const out = upsert(s, t, r, hexes[i]!, now);
+          const out = upsert(s, t, r, hexes[i]!, existing.get(hexes[i]!), now);
           if (out.created) created.push({ id: out.id, network_id: t.networkId, scan_id: t.scanId, ip: r.ip, mac_address: r.mac, hostname: r.hostname, open_ports: r.openPorts });
+          else if (!out.changed) unchanged.push(out.id);
         });
+        if (unchanged.length > 0) s.touch.run(t.scanId, now, now, JSON.stringify(unchanged));
         if (created.length > 0) audit?.record(tx, { resourceId: t.scanId, after: created, extra: { scan_id: t.scanId, network_id: t.networkId, new_hosts: created.length } });
         return created.length;
       },
       { behavior: 'immediate' },
     );
   // Audited only when some host is new — decided in the same tick as the write (no await between).
-  const known = reports.length === 0 ? 0 : s.known.get(t.networkId, JSON.stringify(hexes))!.n;
+  const known = reports.length === 0 ? 0 : s.known.get(t.networkId, hexesJson)!.n;
   if (known === reports.length) return write();
   return audited(env, ctx, { action: 'discovery.device_found', resource: 'discovered_device' }, (audit) => write(audit));
 }
