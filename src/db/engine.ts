@@ -1,0 +1,129 @@
+// One asynchronous data-access contract for both engines (issue 13, in progress: the services do
+// not use it yet). Verbs will be written once against it:
+//
+//   await engine.transaction(async (tx) => { await tx.insert(t.devices).values(…); … })
+//   await engine.reader.select().from(t.devices).where(…)
+//
+// - `tables` are the engine's own drizzle tables, typed as the PostgreSQL ones: the two schemas
+//   are kept column-for-column equal (tests/db/schema-parity.test.ts), and the query-builder
+//   calls both dialects share (awaited select/insert/update/delete, `.returning()`) run on
+//   either. Dialect-only calls (`.run()`, `.get()`, `.all()`, `FOR UPDATE`) are not part of it.
+// - `transaction(fn)` runs `fn` in one write transaction: committed when it returns, rolled back
+//   when it throws, so a transaction that fails leaves nothing (rule 6). `tx.transaction(fn)`
+//   nests as a savepoint.
+// - SQLite: one writer connection; transactions queue on a FIFO mutex (an `await` inside one
+//   would otherwise let another request's statements into it) and start with BEGIN IMMEDIATE.
+//   Reads outside transactions use a second connection, which sees committed data only (WAL)
+//   and never waits for the writer. PostgreSQL: a pool; each transaction takes a connection.
+// - Writers are serialised on SQLite only. Code whose correctness needs that (read, then write
+//   what it read) must lock what it reads on PostgreSQL: that is engine-specific and belongs
+//   behind a small interface in db/ (allocation, leases), not in verbs.
+import Database from 'better-sqlite3';
+import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { drizzle as drizzlePg } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { openDatabase } from './client.ts';
+import { migratePostgres } from './pg-client.ts';
+import * as pgSchema from './schema-pg/index.ts';
+import * as sqliteSchema from './schema/index.ts';
+
+export type Tables = typeof pgSchema;
+/** What a verb queries with: the query builder both dialects share, typed as PostgreSQL's. */
+export type Query = Omit<PostgresJsDatabase<Tables>, 'transaction' | '$client'>;
+export interface Tx extends Query {
+  /** A savepoint inside this transaction: rolled back alone when `fn` throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+export interface Engine {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly tables: Tables;
+  /** Reads outside any transaction (committed data). */
+  readonly reader: Query;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A FIFO mutex: each holder runs after the previous one finished, whatever its outcome. */
+function fifo() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** SQLite: a writer connection behind a FIFO mutex, a reader connection for everything else. */
+export function sqliteEngine(file: string): Engine {
+  // A second connection needs a file: an in-memory database is one connection's alone.
+  if (file === ':memory:' || file === '') throw new Error('the SQLite engine needs a database file');
+  const writerDb = openDatabase(file);
+  const writer = writerDb.$client;
+  const readerClient = new Database(file, { readonly: true, fileMustExist: true });
+  readerClient.pragma('busy_timeout = 5000');
+  const reader = drizzleSqlite(readerClient, { schema: sqliteSchema }) as unknown as Query;
+  const queued = fifo();
+  let savepoints = 0;
+
+  const exec = (statement: string) => writer.prepare(statement).run();
+  const txOf = (): Tx => Object.assign(Object.create(writerDb) as Query, { transaction: savepoint }) as Tx;
+
+  async function savepoint<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const name = `sp${++savepoints}`;
+    exec(`SAVEPOINT ${name}`);
+    try {
+      const out = await fn(txOf());
+      exec(`RELEASE ${name}`);
+      return out;
+    } catch (err) {
+      exec(`ROLLBACK TO ${name}`);
+      exec(`RELEASE ${name}`);
+      throw err;
+    }
+  }
+
+  return {
+    dialect: 'sqlite',
+    tables: sqliteSchema as unknown as Tables,
+    reader,
+    transaction: <T>(fn: (tx: Tx) => Promise<T>) =>
+      queued(async () => {
+        exec('BEGIN IMMEDIATE');
+        try {
+          const out = await fn(txOf());
+          exec('COMMIT');
+          return out;
+        } catch (err) {
+          if (writer.inTransaction) exec('ROLLBACK');
+          throw err;
+        } finally {
+          savepoints = 0;
+        }
+      }),
+    async close() {
+      await queued(async () => undefined);
+      readerClient.close();
+      writer.close();
+    },
+  };
+}
+
+/** PostgreSQL: a pool of `max` connections; migrations applied first (under an advisory lock). */
+export async function postgresEngine(url: string, opts: { max?: number } = {}): Promise<Engine> {
+  await migratePostgres(url);
+  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {} });
+  const db = drizzlePg(client, { schema: pgSchema });
+  const wrap = (tx: { transaction: (f: (inner: never) => Promise<unknown>) => Promise<unknown> }): Tx =>
+    Object.assign(Object.create(tx) as Query, {
+      transaction: <T>(fn: (inner: Tx) => Promise<T>) => tx.transaction((inner) => fn(wrap(inner))) as Promise<T>,
+    }) as Tx;
+  return {
+    dialect: 'postgres',
+    tables: pgSchema,
+    reader: db as unknown as Query,
+    transaction: <T>(fn: (tx: Tx) => Promise<T>) => db.transaction((tx) => fn(wrap(tx as never))),
+    close: () => client.end(),
+  };
+}
