@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, toAppError } from '../platform/errors.ts';
 import type { AppEnv } from './types.ts';
+import { requestHeader } from './node-io.ts';
 
 export function errorResponse(c: Context<AppEnv>, err: AppError): Response {
   const body: Record<string, unknown> = { error: err.message, code: err.code };
@@ -33,7 +34,7 @@ export function onError(err: unknown, c: Context<AppEnv>): Response {
 
 /** Reads a JSON body: wrong content type → 415, unparsable → 400 INVALID_JSON. */
 export async function readJson(c: Context<AppEnv>, { optional = false } = {}): Promise<unknown> {
-  const type = c.req.header('content-type') ?? '';
+  const type = requestHeader(c, 'content-type') ?? '';
   const text = await c.req.text();
   if (text.trim() === '') {
     if (optional) return {};
