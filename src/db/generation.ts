@@ -4,9 +4,10 @@ import type Database from 'better-sqlite3';
 import type { DbOrTx } from './client.ts';
 
 interface Generation {
-  readVersion: Database.Statement;
-  changes: number;
-  dataVersion: number;
+  totalChanges: Database.Statement;
+  dataVersion: Database.Statement;
+  lastChanges: number;
+  lastDataVersion: number;
   value: number;
 }
 
@@ -26,14 +27,22 @@ export function dataGeneration(db: DbOrTx): number | undefined {
   if (!client || client.inTransaction) return undefined;
   let g = generations.get(client);
   if (!g) {
-    // One statement for both counters: this read sits on every authenticated request.
-    g = { readVersion: client.prepare('SELECT total_changes() AS c, data_version AS v FROM pragma_data_version'), changes: -1, dataVersion: -1, value: 0 };
+    // Two plucked statements: together ~1 µs, where one SELECT over the pragma_data_version
+    // table-valued function took ~2.5 µs; this read sits on every authenticated request.
+    g = {
+      totalChanges: client.prepare('SELECT total_changes()').pluck(),
+      dataVersion: client.prepare('PRAGMA data_version').pluck(),
+      lastChanges: -1,
+      lastDataVersion: -1,
+      value: 0,
+    };
     generations.set(client, g);
   }
-  const { c, v } = g.readVersion.get() as { c: number; v: number };
-  if (c !== g.changes || v !== g.dataVersion) {
-    g.changes = c;
-    g.dataVersion = v;
+  const c = g.totalChanges.get() as number;
+  const v = g.dataVersion.get() as number;
+  if (c !== g.lastChanges || v !== g.lastDataVersion) {
+    g.lastChanges = c;
+    g.lastDataVersion = v;
     g.value++;
   }
   return g.value;
