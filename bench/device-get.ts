@@ -51,6 +51,7 @@ export const deviceGet: Benchmark = {
         pass: ratio >= TARGET,
         table,
         notes: [
+          `Profile findings (see device-get in bench/README.md): the verified-key cache replaced the key lookup, owner lookup and grants join (authentication now ~3.6 µs in isolation); the remaining cost is spread over the four prepared statements and drizzle's row mapping, Hono routing (TrieRouter) and composition, zod input parsing, JSON, and GC of the larger heap.`,
           `Device read ÷ rackd /healthz: ${fmt(d.rps / h.rps, 3)} (the earlier verdict, target 0.5).`,
           `Server CPU per request (user + system, all threads; diagnostic, not the verdict): ${fmt(b.cpu)} µs bare Hono, ` +
             `${fmt(h.cpu)} µs for /healthz, ${fmt(d.cpu)} µs for the device read.`,

@@ -94,6 +94,7 @@ export const mcpVsRest: Benchmark = {
         pass: ratio >= TARGET,
         table,
         notes: [
+          `Profile findings (see mcp-vs-rest in bench/README.md): beyond the REST read, MCP pays for the SDK's per-request Server and transport (~40 µs; the SDK refuses to reuse either for stateless requests), its per-request promise/AbortController bookkeeping and Headers for requestInfo, and the device serialised twice; the SDK's zod validation is small (0.7 + 1.7 + 4 µs).`,
           `MCP ÷ REST: ${fmt(m.rps / r.rps, 3)} (the earlier verdict, target 0.33); REST ÷ bare ${fmt(r.rps / b.rps, 3)}.`,
           `Server CPU per request (diagnostic): ${fmt(b.cpu)} µs bare Hono, ${fmt(r.cpu)} µs REST, ${fmt(m.cpu)} µs MCP.`,
           `Response sizes: REST ${fmt(Buffer.byteLength(JSON.stringify(rest)))} bytes, MCP ${fmt(Buffer.byteLength(probe.text))} bytes (the device twice: text content and structuredContent).`,
