@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { allocateScale } from './allocate-scale.ts';
 import { authMe } from './auth-me.ts';
 import { deviceGet } from './device-get.ts';
+import { healthz } from './healthz.ts';
 import { fmt, type Benchmark, type BenchSettings } from './lib/bench.ts';
 import { stopSharedInventory } from './lib/inventory.ts';
 import { describeMachine, machineInfo, updateResults, type RunRecord } from './lib/report.ts';
@@ -19,7 +20,7 @@ import { uiLoad } from './ui-load.ts';
 
 // device-get, mcp-vs-rest, search-p95, ui-load and rss-100k share one server holding 100,000 devices
 // (bench/lib/inventory.ts); rss-100k stays last so it measures after the others.
-const BENCHMARKS: Benchmark[] = [authMe, loginP99, allocateScale, nmapQuick, deviceGet, mcpVsRest, searchP95, uiLoad, rss100k];
+const BENCHMARKS: Benchmark[] = [healthz, authMe, loginP99, allocateScale, nmapQuick, deviceGet, mcpVsRest, searchP95, uiLoad, rss100k];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

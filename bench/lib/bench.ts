@@ -83,59 +83,61 @@ export async function withServerCpu(cpuSeconds: () => number, load: () => Promis
 
 export const mib = (kb: number): string => `${fmt(kb / 1024, 1)} MiB`;
 
+/** One side of a throughput comparison: a load, and the CPU clock of the process serving it. */
+export interface Side {
+  /** Name in the progress log. */
+  label: string;
+  /** Name in the table's column headers. */
+  column: string;
+  load: (durationMs: number) => Promise<LoadResult>;
+  cpuSeconds: () => number;
+}
+
+export interface SideMedians {
+  rps: number;
+  p99: number;
+  /** Server CPU µs per request. */
+  cpu: number;
+}
+
 export interface ThroughputComparison {
-  /** Median req/s of the baseline (a) and the candidate (b), and b / a. */
-  base: number;
-  cand: number;
-  ratio: number;
-  /** Median server CPU µs per request of a and b. */
-  cpuA: number;
-  cpuB: number;
+  /** Medians over rounds, one per side, in the order given. */
+  medians: SideMedians[];
   table: Table;
 }
 
 /**
- * The shape shared by the throughput benchmarks: warm both loads up, run them interleaved with
- * the server's CPU time charged to each, and tabulate req/s, p99 and CPU per round and the medians.
- * `labels` name the two sides in the progress log, `columns` in the table.
+ * The shape shared by the throughput benchmarks: warm every load up, run them round by round
+ * (A B C, A B C, …) with the serving process's CPU time charged to each, and tabulate req/s, p99
+ * and CPU per round and the medians, plus the round ratios named in `ratios` ([numerator,
+ * denominator] side indexes, e.g. candidate ÷ bare Hono).
  */
-export async function compareThroughput(
-  settings: BenchSettings,
-  cpuSeconds: () => number,
-  sides: { labels: [string, string]; columns: [string, string] },
-  a: (durationMs: number) => Promise<LoadResult>,
-  b: (durationMs: number) => Promise<LoadResult>,
-): Promise<ThroughputComparison> {
+export async function compareThroughput(settings: BenchSettings, sides: Side[], ratios: Array<[number, number]>): Promise<ThroughputComparison> {
   settings.log('  warm-up');
-  await a(settings.warmupMs);
-  await b(settings.warmupMs);
-  const r = await interleaved<Measured>(
-    settings,
-    sides.labels,
-    () => withServerCpu(cpuSeconds, () => a(settings.roundMs)),
-    () => withServerCpu(cpuSeconds, () => b(settings.roundMs)),
-    (x) => `${describeLoad(x)}, server CPU ${fmt(x.cpuUsPerRequest)} µs/request`,
-  );
-  const base = medianOf(r.a, (x) => x.rps);
-  const cand = medianOf(r.b, (x) => x.rps);
-  const ratio = cand / base;
-  const cpuA = medianOf(r.a, (x) => x.cpuUsPerRequest);
-  const cpuB = medianOf(r.b, (x) => x.cpuUsPerRequest);
-  const rows = r.a.map((x, i) => {
-    const y = r.b[i]!;
-    return [String(i + 1), fmt(x.rps), ms(x.p99), fmt(x.cpuUsPerRequest), fmt(y.rps), ms(y.p99), fmt(y.cpuUsPerRequest), fmt(y.rps / x.rps, 3)];
-  });
+  for (const side of sides) await side.load(settings.warmupMs);
+  const rounds: Measured[][] = sides.map(() => []);
+  for (let i = 1; i <= settings.rounds; i++) {
+    for (const [k, side] of sides.entries()) {
+      const x = await withServerCpu(side.cpuSeconds, () => side.load(settings.roundMs));
+      settings.log(`  round ${i}/${settings.rounds} ${side.label}: ${describeLoad(x)}, server CPU ${fmt(x.cpuUsPerRequest)} µs/request`);
+      rounds[k]!.push(x);
+    }
+  }
+  const medians = rounds.map((r) => ({ rps: medianOf(r, (x) => x.rps), p99: medianOf(r, (x) => x.p99), cpu: medianOf(r, (x) => x.cpuUsPerRequest) }));
+  const rows = Array.from({ length: settings.rounds }, (_, i) => [
+    String(i + 1),
+    ...rounds.flatMap((r) => [fmt(r[i]!.rps), ms(r[i]!.p99), fmt(r[i]!.cpuUsPerRequest)]),
+    ...ratios.map(([n, d]) => fmt(rounds[n]![i]!.rps / rounds[d]![i]!.rps, 3)),
+  ]);
   rows.push([
     '**median**',
-    `**${fmt(base)}**`,
-    ms(medianOf(r.a, (x) => x.p99)),
-    fmt(cpuA),
-    `**${fmt(cand)}**`,
-    ms(medianOf(r.b, (x) => x.p99)),
-    fmt(cpuB),
-    `**${fmt(ratio, 3)}**`,
+    ...medians.flatMap((m) => [`**${fmt(m.rps)}**`, ms(m.p99), fmt(m.cpu)]),
+    ...ratios.map(([n, d]) => `**${fmt(medians[n]!.rps / medians[d]!.rps, 3)}**`),
   ]);
-  const [ca, cb] = sides.columns;
-  const header = ['round', `${ca} req/s`, `${ca} p99`, `${ca} server CPU µs/req`, `${cb} req/s`, `${cb} p99`, `${cb} server CPU µs/req`, 'round ratio'];
-  return { base, cand, ratio, cpuA, cpuB, table: { header, rows } };
+  const header = [
+    'round',
+    ...sides.flatMap((s) => [`${s.column} req/s`, `${s.column} p99`, `${s.column} server CPU µs/req`]),
+    ...ratios.map(([n, d]) => `${sides[n]!.column} ÷ ${sides[d]!.column}`),
+  ];
+  return { medians, table: { header, rows } };
 }

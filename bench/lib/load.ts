@@ -1,7 +1,11 @@
-// A small closed-loop HTTP load generator on plain node:http: N keep-alive connections, each
-// sending its next request as soon as the previous response ends, for a fixed time or count.
-// Latencies go into a preallocated Float64Array so recording costs no allocation per request.
+// Closed-loop HTTP load: N keep-alive connections, each sending its next request as soon as the
+// previous response ends, for a fixed time or count — autocannon in a process of its own
+// (load-process.mjs). `send` is the one-off request the benchmarks use for setup and checks.
+import { fork } from 'node:child_process';
 import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+
+const LOAD_PROCESS = fileURLToPath(new URL('./load-process.mjs', import.meta.url));
 
 export interface LoadOptions {
   /** Base URL of the server, e.g. http://127.0.0.1:8080 */
@@ -70,50 +74,36 @@ export function send(
   });
 }
 
-export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
-  if (opts.durationMs === undefined && opts.requests === undefined) throw new Error('runLoad needs durationMs or requests');
-  const method = opts.method ?? 'GET';
-  const expect = opts.expectStatus ?? 200;
-  const target = new URL(opts.path, opts.url);
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
-  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
-  const samples = new Float64Array(opts.maxSamples ?? 2_000_000);
-  const limit = opts.requests ?? Infinity;
-  let issued = 0;
-  let done = 0;
-  let failure: Error | undefined;
-
-  const started = performance.now();
-  const deadline = opts.durationMs === undefined ? Infinity : started + opts.durationMs;
-  const connection = async (): Promise<void> => {
-    while (!failure && issued < limit && performance.now() < deadline) {
-      issued++;
-      const t0 = performance.now();
-      const res = await send(agent, target, method, headers, opts.body);
-      const ms = performance.now() - t0;
-      if (res.status !== expect) {
-        failure ??= new Error(`${method} ${opts.path}: expected ${expect}, got ${res.status}: ${res.text.slice(0, 200)}`);
-        return;
-      }
-      if (done < samples.length) samples[done] = ms;
-      done++;
-    }
+/**
+ * Runs one closed-loop load with autocannon in its own process (bench/lib/load-process.mjs): on
+ * two cores the generator then takes its own core instead of sharing this runner's event loop,
+ * and the runner stays idle while it measures. Any unexpected status (or socket error) stops the
+ * load and rejects, so a 401 can never pass for a fast response.
+ */
+export function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  if (opts.durationMs === undefined && opts.requests === undefined) return Promise.reject(new Error('runLoad needs durationMs or requests'));
+  const options = {
+    url: opts.url,
+    path: opts.path,
+    method: opts.method ?? 'GET',
+    headers: { ...opts.headers },
+    body: opts.body,
+    concurrency: opts.concurrency,
+    durationMs: opts.durationMs,
+    requests: opts.requests,
+    expectStatus: opts.expectStatus ?? 200,
+    maxSamples: opts.maxSamples ?? 2_000_000,
   };
-  try {
-    await Promise.all(Array.from({ length: opts.concurrency }, () => connection().catch((err: Error) => void (failure ??= err))));
-  } finally {
-    agent.destroy();
-  }
-  if (failure) throw failure;
-  const elapsed = performance.now() - started;
-  const sorted = samples.subarray(0, Math.min(done, samples.length)).sort();
-  return {
-    requests: done,
-    durationMs: elapsed,
-    rps: (done / elapsed) * 1000,
-    p50: quantile(sorted, 0.5),
-    p95: quantile(sorted, 0.95),
-    p99: quantile(sorted, 0.99),
-  };
+  return new Promise((resolve, reject) => {
+    const child = fork(LOAD_PROCESS, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    let answer: { ok: true; result: LoadResult } | { ok: false; error: string } | undefined;
+    child.once('message', (m) => (answer = m as typeof answer));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (!answer) reject(new Error(`load generator exited with ${code} without a result`));
+      else if (!answer.ok) reject(new Error(answer.error));
+      else resolve(answer.result);
+    });
+    child.send(options);
+  });
 }

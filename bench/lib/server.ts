@@ -1,5 +1,7 @@
-// Runs `rackd server --dev-mode` as a child process for a benchmark, so the load generator (this
-// process) never shares an event loop with the server it measures. Readiness is polled on
+// Runs `rackd server` as a child process for a benchmark, so the load generator (its own process,
+// load.ts) never shares an event loop with the server it measures. The general rate limiter stays
+// on, with a budget no benchmark reaches; cookies are not Secure because the bench speaks plain
+// http to 127.0.0.1. Readiness is polled on
 // /healthz because the bench runs the server at LOG_LEVEL=warn (no "listening" line to wait for).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -66,7 +68,7 @@ export async function startBenchServer(opts: StartOptions = {}): Promise<BenchSe
   const port = await freePort();
   const nodeArgs = ['--import', 'tsx'];
   if (opts.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'src/main.ts'), 'server', '--dev-mode'], {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'src/main.ts'), 'server'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -76,6 +78,9 @@ export async function startBenchServer(opts: StartOptions = {}): Promise<BenchSe
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
       AUDIT_ENABLED: 'true',
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_REQUESTS: '1000000',
+      COOKIE_SECURE: 'false',
       INITIAL_ADMIN_USERNAME: ADMIN.username,
       INITIAL_ADMIN_PASSWORD: ADMIN.password,
       ...opts.env,

@@ -77,9 +77,13 @@ export function cliContext(osUser: string): CallerContext {
   return { actor: { kind: 'cli', osUser }, permissions: new Set(), isAdmin: true, requestId: '', ip: '', source: 'cli' };
 }
 
+// Shared by every anonymous context (one per request before authentication); nobody adds to it.
+const NO_PERMISSIONS: ReadonlySet<string> = Object.freeze(new Set<string>());
+const ANONYMOUS: Actor = Object.freeze({ kind: 'anonymous' });
+
 export const anonymousContext = (requestId: string, ip: string, source: Source = 'api'): CallerContext => ({
-  actor: { kind: 'anonymous' },
-  permissions: new Set(),
+  actor: ANONYMOUS,
+  permissions: NO_PERMISSIONS,
   isAdmin: false,
   requestId,
   ip,

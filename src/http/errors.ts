@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, toAppError } from '../platform/errors.ts';
 import type { AppEnv } from './types.ts';
+import { requestHeader } from './node-io.ts';
 
 export function errorResponse(c: Context<AppEnv>, err: AppError): Response {
   const body: Record<string, unknown> = { error: err.message, code: err.code };
@@ -46,7 +47,7 @@ export async function readUtf8(c: Context<AppEnv>): Promise<string> {
 
 /** Reads a JSON body: wrong content type → 415, not UTF-8 or unparsable → 400 INVALID_JSON. */
 export async function readJson(c: Context<AppEnv>, { optional = false } = {}): Promise<unknown> {
-  const type = c.req.header('content-type') ?? '';
+  const type = requestHeader(c, 'content-type') ?? '';
   const text = await readUtf8(c);
   if (text.trim() === '') {
     if (optional) return {};

@@ -10,6 +10,7 @@ import type { AppEnv } from '../http/types.ts';
 import type { ServiceEnv } from '../services/env.ts';
 import { createMcpServer } from './server.ts';
 import { parseToolsets, type PreparedTool } from './tools.ts';
+import { requestHeader } from '../http/node-io.ts';
 
 export interface McpRouteOptions {
   tools: readonly PreparedTool[];
@@ -36,7 +37,7 @@ export function hostAllowed(host: string | undefined, allowed: ReadonlySet<strin
 }
 
 function originAllowed(c: Context<AppEnv>, allowed: ReadonlySet<string>): boolean {
-  const origin = c.req.header('origin');
+  const origin = requestHeader(c, 'origin');
   // Desktop and CLI clients send no Origin; browsers always do on cross-origin requests.
   if (origin === undefined) return true;
   return allowed.has(origin.toLowerCase().replace(/\/$/, ''));
@@ -60,18 +61,18 @@ function batchRefused(c: Context<AppEnv>): Response {
 export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
-    if (!hostAllowed(c.req.header('host'), opts.allowedHosts())) {
+    if (!hostAllowed(requestHeader(c, 'host'), opts.allowedHosts())) {
       return errorResponse(c, new AppError('HOST_NOT_ALLOWED', 'Host not allowed: this server answers /mcp only under its own names; add the name to MCP_ALLOWED_HOSTS'));
     }
     if (!originAllowed(c, opts.allowedOrigins())) {
       return errorResponse(c, new AppError('ORIGIN_NOT_ALLOWED', 'Origin not allowed; add it to MCP_ALLOWED_ORIGINS'));
     }
-    const url = new URL(c.req.url);
-    if (url.searchParams.has('access_token') || url.searchParams.has('token') || url.searchParams.has('api_key')) {
+    const search = c.req.url.includes('?') ? new URL(c.req.url).searchParams : undefined;
+    if (search && (search.has('access_token') || search.has('token') || search.has('api_key'))) {
       return errorResponse(c, new AppError('INVALID_INPUT', 'Credentials are accepted only in the Authorization header'));
     }
     // Session cookies never authenticate MCP: without a bearer credential this is a 401.
-    if (c.req.header('authorization') === undefined) {
+    if (requestHeader(c, 'authorization') === undefined) {
       const res = errorResponse(c, new AppError('UNAUTHORIZED', 'Unauthorized: send Authorization: Bearer <token>'));
       res.headers.set('WWW-Authenticate', opts.challenge());
       return res;
@@ -103,7 +104,7 @@ export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> 
     const timeoutMs = env.config.requestTimeoutMs;
     const budgetMs = streaming || timeoutMs <= 0 ? undefined : Math.max(1_000, timeoutMs - 2_000);
     // The toolsets the client chose when connecting (every request of a stateless client repeats them).
-    const toolsets = parseToolsets(c.req.queries('toolsets')?.join(','), c.req.header('x-mcp-toolsets'));
+    const toolsets = parseToolsets(c.req.url.includes('?') ? c.req.queries('toolsets')?.join(',') : undefined, requestHeader(c, 'x-mcp-toolsets'));
     const server = createMcpServer(env, ctx, opts.tools, c.get('log'), { budgetMs, toolsets });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streaming });
     await server.connect(transport);

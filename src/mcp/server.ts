@@ -106,9 +106,29 @@ export function toolCallParams(params: unknown): ToolCallParams {
   return params as unknown as ToolCallParams;
 }
 
+interface ToolIndex {
+  tools: readonly PreparedTool[];
+  byName: ReadonlyMap<string, PreparedTool>;
+}
+
+// The tools of each toolset choice and their by-name index, built on first use instead of on
+// every request (a stateless client repeats its choice on each POST; few choices ever occur).
+const indexes = new WeakMap<readonly PreparedTool[], Map<string, ToolIndex>>();
+
+function toolIndex(all: readonly PreparedTool[], toolsets: readonly Toolset[] | undefined): ToolIndex {
+  let byChoice = indexes.get(all);
+  if (!byChoice) indexes.set(all, (byChoice = new Map()));
+  const key = toolsets ? [...toolsets].sort().join(',') : '*';
+  let index = byChoice.get(key);
+  if (!index) {
+    const tools = toolsets ? all.filter((t) => toolsets.includes(t.toolset)) : all;
+    byChoice.set(key, (index = { tools, byName: new Map(tools.map((t) => [t.op.name, t])) }));
+  }
+  return index;
+}
+
 export function createMcpServer(env: ServiceEnv, ctx: CallerContext, all: readonly PreparedTool[], logger: Logger, opts: McpServerOptions = {}): Server {
-  const tools = opts.toolsets ? all.filter((t) => opts.toolsets!.includes(t.toolset)) : all;
-  const byName = new Map(tools.map((t) => [t.op.name, t]));
+  const { tools, byName } = toolIndex(all, opts.toolsets);
   const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, jsonSchemaValidator });
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({

@@ -30,8 +30,9 @@ export async function registerEndpoint(server: OAuthServer, c: Context<AppEnv>):
   let raw: unknown;
   try {
     if (!/^application\/([a-z.+-]*\+)?json\b/i.test(c.req.header('content-type') ?? '')) throw meta('The body must be application/json');
+    const text = await c.req.text(); // a body over the cap fails here with 413, not as bad JSON
     try {
-      raw = JSON.parse(await c.req.text());
+      raw = JSON.parse(text);
     } catch {
       throw meta('The body is not valid JSON');
     }

@@ -15,6 +15,7 @@ import type { UserRow } from '../services/users/internal.ts';
 import { DEFAULT_CHALLENGE_SCOPE, expandScopes, neededScope } from '../auth/scopes.ts';
 import type { OAuthServer } from './server.ts';
 import type { AccessTokenClaims } from './signing.ts';
+import { requestHeader } from '../http/node-io.ts';
 
 export const looksLikeJwt = (token: string): boolean => /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token);
 
@@ -85,13 +86,13 @@ export function mcpScopeGate(server: OAuthServer, tools: readonly PreparedTool[]
   const byName = new Map(tools.map((t) => [t.op.name, t]));
   return async function mcpScopeGateMiddleware(c, next) {
     if (c.req.method !== 'POST') return next();
-    const bearer = bearerToken(c.req.header('authorization'));
+    const bearer = bearerToken(requestHeader(c, 'authorization'));
     if (!bearer || !looksLikeJwt(bearer)) return next();
     const verified = await verifyAccessToken(server, bearer);
     if (!verified.ok) return next();
     let body: unknown;
     try {
-      body = JSON.parse(await c.req.raw.clone().text());
+      body = JSON.parse(await c.req.text()); // read once; the /mcp route reads the same cached text
     } catch {
       return next();
     }

@@ -13,6 +13,7 @@ import { revokeEndpoint } from './revoke.ts';
 import type { OAuthServer } from './server.ts';
 import { tokenEndpoint } from './token.ts';
 import { AS_METADATA_PATH, MCP_PATH, OAUTH_PREFIX, PRM_PATH } from './urls.ts';
+import { requestHeader } from '../http/node-io.ts';
 
 const publicCors = cors({
   origin: '*',
@@ -81,5 +82,5 @@ export function mcpCors(allowed: () => ReadonlySet<string>): MiddlewareHandler<A
     exposeHeaders: ['WWW-Authenticate', 'Mcp-Session-Id'],
     maxAge: 600,
   });
-  return (c, next) => (c.req.header('origin') === undefined ? next() : withCors(c, next));
+  return (c, next) => (requestHeader(c, 'origin') === undefined ? next() : withCors(c, next));
 }

@@ -1,8 +1,31 @@
 // Identifiers: UUIDv7 (time-ordered, as Rackd uses) and high-entropy secrets.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
+
+// Random bytes for ids come from a pool refilled 4 KiB at a time: one randomBytes call per id
+// (two with the sequence seed) was a visible share of every request (bench/healthz).
+const POOL_BYTES = 4096;
+const pool = Buffer.allocUnsafe(POOL_BYTES);
+let poolAt = POOL_BYTES;
+
+function randomFromPool(n: number): number {
+  if (poolAt + n > POOL_BYTES) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const at = poolAt;
+  poolAt += n;
+  return at;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hex = (b: Uint8Array, from: number, to: number): string => {
+  let out = '';
+  for (let i = from; i < to; i++) out += HEX[b[i]!]!;
+  return out;
+};
 
 /** RFC 9562 UUIDv7 with a monotonic counter in rand_a for ids made in the same millisecond. */
 export function newId(): string {
@@ -13,16 +36,24 @@ export function newId(): string {
     ms = lastMs;
   } else {
     lastMs = ms;
-    seq = randomBytes(2).readUInt16BE(0) & 0x7ff;
+    const at = randomFromPool(2);
+    seq = pool.readUInt16BE(at) & 0x7ff;
   }
-  const b = randomBytes(16);
+  const b = Buffer.allocUnsafe(16);
+  pool.copy(b, 6, randomFromPool(10), poolAt);
   b.writeUIntBE(ms, 0, 6);
   b[6] = 0x70 | ((seq >> 8) & 0x0f);
   b[7] = seq & 0xff;
   b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return `${hex(b, 0, 4)}-${hex(b, 4, 6)}-${hex(b, 6, 8)}-${hex(b, 8, 10)}-${hex(b, 10, 16)}`;
 }
+
+/**
+ * A request id (X-Request-Id, audit and log correlation): unique, not secret and not a database
+ * key, so a UUIDv7 from the same pooled randomness is enough; kept as its own name so the two
+ * uses can diverge.
+ */
+export const newRequestId = newId;
 
 /** A random secret of `bytes` bytes, base64url without padding. */
 export function randomToken(bytes = 32): string {

@@ -13,6 +13,8 @@ export interface Logger {
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
   child(fields: LogFields): Logger;
+  /** Whether a message at `level` would be written (to skip building its fields). */
+  enabled(level: LogLevel): boolean;
 }
 
 const MASK: RedactOptions = { mode: 'mask', maxDepth: 6 };
@@ -24,34 +26,61 @@ export interface LoggerOptions {
   base?: LogFields;
 }
 
+/**
+ * One object per logger; a child (one per request, carrying its request id) is a single small
+ * allocation sharing the parent's writer, and a call below the level returns before touching its
+ * fields.
+ */
+class StructuredLogger implements Logger {
+  constructor(
+    private readonly opts: LoggerOptions,
+    private readonly write: (line: string) => void,
+    private readonly min: number,
+    private readonly base: LogFields,
+  ) {}
+
+  enabled(level: LogLevel): boolean {
+    return ORDER[level] >= this.min;
+  }
+
+  private log(level: LogLevel, msg: string, fields?: LogFields): void {
+    if (ORDER[level] < this.min) return;
+    const all = redact({ ...this.base, ...fields }, MASK) as LogFields;
+    const time = new Date().toISOString();
+    if (this.opts.format === 'json') {
+      this.write(JSON.stringify({ time, level, msg, ...all }));
+    } else {
+      const kv = Object.entries(all)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s|"/.test(v) ? v : JSON.stringify(v)}`)
+        .join(' ');
+      this.write(`${time} ${level.toUpperCase().padEnd(5)} ${msg}${kv ? ' ' + kv : ''}`);
+    }
+  }
+
+  trace(msg: string, fields?: LogFields): void {
+    this.log('trace', msg, fields);
+  }
+  debug(msg: string, fields?: LogFields): void {
+    this.log('debug', msg, fields);
+  }
+  info(msg: string, fields?: LogFields): void {
+    this.log('info', msg, fields);
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.log('warn', msg, fields);
+  }
+  error(msg: string, fields?: LogFields): void {
+    this.log('error', msg, fields);
+  }
+  child(fields: LogFields): Logger {
+    return new StructuredLogger(this.opts, this.write, this.min, { ...this.base, ...fields });
+  }
+}
+
 export function createLogger(opts: LoggerOptions): Logger {
   const write = opts.write ?? ((line: string) => process.stdout.write(line + '\n'));
-  const min = ORDER[opts.level];
-  const make = (base: LogFields): Logger => {
-    const log = (level: LogLevel, msg: string, fields?: LogFields): void => {
-      if (ORDER[level] < min) return;
-      const all = redact({ ...base, ...fields }, MASK) as LogFields;
-      const time = new Date().toISOString();
-      if (opts.format === 'json') {
-        write(JSON.stringify({ time, level, msg, ...all }));
-      } else {
-        const kv = Object.entries(all)
-          .filter(([, v]) => v !== undefined)
-          .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s|"/.test(v) ? v : JSON.stringify(v)}`)
-          .join(' ');
-        write(`${time} ${level.toUpperCase().padEnd(5)} ${msg}${kv ? ' ' + kv : ''}`);
-      }
-    };
-    return {
-      trace: (m, f) => log('trace', m, f),
-      debug: (m, f) => log('debug', m, f),
-      info: (m, f) => log('info', m, f),
-      warn: (m, f) => log('warn', m, f),
-      error: (m, f) => log('error', m, f),
-      child: (fields) => make({ ...base, ...fields }),
-    };
-  };
-  return make(opts.base ?? {});
+  return new StructuredLogger(opts, write, ORDER[opts.level], opts.base ?? {});
 }
 
 export const silentLogger: Logger = createLogger({ level: 'error', format: 'json', write: () => {} });

@@ -1,14 +1,15 @@
 // Authentication for /api: a bearer credential (API key; OAuth tokens plug in through
 // `bearerVerifiers`) or the session cookie. Cookie-authenticated writes need X-Requested-With (CSRF).
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
-import { serialize, type CookieOptions } from 'hono/utils/cookie';
+import { setCookie } from 'hono/cookie';
+import { parse as parseCookies, serialize, type CookieOptions } from 'hono/utils/cookie';
 import type { CallerContext, Source } from '../../auth/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { authenticateApiKey, authenticateSession, type AuthFailure } from '../../services/auth/authenticate.ts';
 import type { ServiceEnv } from '../../services/env.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppEnv } from '../types.ts';
+import { requestHeader } from '../node-io.ts';
 
 export const SESSION_COOKIE = 'rackd_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
@@ -71,7 +72,7 @@ export function authenticate(env: ServiceEnv, opts: AuthenticateOptions = {}): M
   return async function authenticateMiddleware(c, next) {
     if (opts.publicPaths?.has(c.req.path)) return next();
     const meta = { requestId: c.get('requestId'), ip: c.get('ip'), source };
-    const bearer = bearerToken(c.req.header('authorization'));
+    const bearer = bearerToken(requestHeader(c, 'authorization'));
     if (bearer !== undefined) {
       if (!bearer) return unauthorized(c, 'UNAUTHORIZED', true);
       for (const verify of opts.bearerVerifiers ?? []) {
@@ -89,14 +90,15 @@ export function authenticate(env: ServiceEnv, opts: AuthenticateOptions = {}): M
       c.set('authMethod', 'bearer');
       return next();
     }
-    const cookie = getCookie(c, SESSION_COOKIE);
+    const cookieHeader = requestHeader(c, 'cookie');
+    const cookie = cookieHeader ? parseCookies(cookieHeader, SESSION_COOKIE)[SESSION_COOKIE] : undefined;
     if (!cookie) return unauthorized(c);
     const r = await authenticateSession(env, cookie, { ...meta, source: source === 'api' ? 'api' : source });
     if (!r.ok) {
       clearSessionCookie(c, env.config.cookieSecure);
       return unauthorized(c);
     }
-    if (!SAFE_METHODS.has(c.req.method) && c.req.header('x-requested-with') !== 'XMLHttpRequest') {
+    if (!SAFE_METHODS.has(c.req.method) && requestHeader(c, 'x-requested-with') !== 'XMLHttpRequest') {
       return errorResponse(c, new AppError('CSRF_FAILED', 'CSRF validation failed: missing X-Requested-With: XMLHttpRequest header'));
     }
     c.set('caller', r.ctx);

@@ -1,26 +1,58 @@
 // Request limits: the 1 MiB body cap, the global request timeout, and closing connections whose
 // request body was never read.
-import type { IncomingMessage } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { timeout } from 'hono/timeout';
 import { AppError } from '../../platform/errors.ts';
 import { errorResponse } from '../errors.ts';
+import { incomingOf, lazyNodeBody, outgoingOf, requestHeader } from '../node-io.ts';
 import type { AppEnv } from '../types.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** 413 PAYLOAD_TOO_LARGE for bodies over the cap, announced by Content-Length or streamed (chunked). */
+const payloadTooLarge = (c: Parameters<typeof errorResponse>[0]) => errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', 'Request body exceeds 1 MiB'));
+
+/**
+ * 413 PAYLOAD_TOO_LARGE for bodies over the cap, announced by Content-Length (refused before any
+ * of it is read) or streamed (chunked: refused when the route reads past the cap). On node the
+ * body is read from the IncomingMessage once, when a route asks for it (node-io.ts), and a GET or
+ * HEAD costs nothing here: hono's bodyLimit asked `c.req.raw.body`, which builds an undici
+ * Request with an AbortSignal for every request, bodiless or not.
+ */
 export function maxBody(maxSize = MAX_BODY_BYTES): MiddlewareHandler<AppEnv> {
-  return bodyLimit({
-    maxSize,
-    onError: (c) => errorResponse(c as Parameters<typeof errorResponse>[0], new AppError('PAYLOAD_TOO_LARGE', 'Request body exceeds 1 MiB')),
-  });
+  const fallback = bodyLimit({ maxSize, onError: (c) => payloadTooLarge(c as Parameters<typeof errorResponse>[0]) });
+  return async function maxBodyMiddleware(c, next) {
+    const incoming = incomingOf(c);
+    if (!incoming) return fallback(c, next);
+    const method = c.req.method;
+    // The adapter gives a GET or HEAD request no body, whatever the client sent.
+    if (method === 'GET' || method === 'HEAD') return next();
+    const length = requestHeader(c, 'content-length');
+    if (length !== undefined && requestHeader(c, 'transfer-encoding') === undefined && Number.parseInt(length, 10) > maxSize) return payloadTooLarge(c);
+    lazyNodeBody(c, maxSize);
+    return next();
+  };
 }
 
-/** 503 REQUEST_TIMEOUT when the rest of the chain takes longer than `ms`. */
+/**
+ * 503 REQUEST_TIMEOUT when the rest of the chain takes longer than `ms`: one timer and one promise
+ * per request (hono's timeout races two extra promises), cleared as soon as the chain settles.
+ */
 export function requestTimeout(ms: number): MiddlewareHandler<AppEnv> {
-  return timeout(ms, () => new AppError('REQUEST_TIMEOUT', 'Request timeout') as never);
+  return function requestTimeoutMiddleware(_c, next) {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new AppError('REQUEST_TIMEOUT', 'Request timeout')), ms);
+      next().then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
+  };
 }
 
 /**
@@ -32,9 +64,13 @@ export function requestTimeout(ms: number): MiddlewareHandler<AppEnv> {
 export function closeUnreadBodies(): MiddlewareHandler<AppEnv> {
   return async function closeUnreadBodiesMiddleware(c, next) {
     await next();
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    if (incoming && !incoming.complete && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      c.res.headers.set('Connection', 'close');
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return;
+    const incoming = incomingOf(c);
+    if (incoming && !incoming.complete) {
+      const outgoing = outgoingOf(c);
+      if (outgoing && !outgoing.headersSent) outgoing.setHeader('Connection', 'close');
+      else c.res.headers.set('Connection', 'close');
     }
   };
 }

@@ -3,8 +3,9 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { MiddlewareHandler } from 'hono';
 import { anonymousContext } from '../../auth/context.ts';
 import { cidrContains, formatIp, parseCidr, parseIp, unmapIp, type Cidr } from '../../net/ip.ts';
-import { newId } from '../../platform/ids.ts';
+import { newRequestId } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { incomingOf, outgoingOf, requestHeader } from '../node-io.ts';
 import type { AppEnv } from '../types.ts';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -15,11 +16,25 @@ export interface ClientIpOptions {
 }
 
 function peerAddress(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
+  const incoming = incomingOf(c);
+  if (incoming) return incoming.socket?.remoteAddress ?? '';
   try {
     return getConnInfo(c).remote.address ?? '';
   } catch {
     return '';
   }
+}
+
+// The peer address comes from the kernel, so the same few recur: canonicalise each once.
+const peerForms = new Map<string, string>();
+function canonicalPeer(peer: string): string {
+  let ip = peerForms.get(peer);
+  if (ip === undefined) {
+    ip = canonical(peer) ?? peer;
+    if (peerForms.size >= 1024) peerForms.clear();
+    peerForms.set(peer, ip);
+  }
+  return ip;
 }
 
 const canonical = (text: string): string | undefined => {
@@ -56,21 +71,26 @@ export function resolveClientIp(peer: string, headers: { xff?: string; realIp?: 
 
 export function requestContext(logger: Logger, opts: ClientIpOptions): MiddlewareHandler<AppEnv> {
   const trusted = opts.trustedProxies.map((t) => parseCidr(t)).filter((c): c is Cidr => !!c);
+  // Forwarded headers are read only when they can matter (a trusted proxy in front).
+  const forwarded = opts.trustProxy && trusted.length > 0;
   return async function requestContextMiddleware(c, next) {
-    const given = c.req.header('x-request-id');
-    const requestId = given && SAFE_REQUEST_ID.test(given) ? given : newId();
-    const ip = resolveClientIp(peerAddress(c), { xff: c.req.header('x-forwarded-for'), realIp: c.req.header('x-real-ip') }, opts, trusted);
+    const given = requestHeader(c, 'x-request-id');
+    const requestId = given && SAFE_REQUEST_ID.test(given) ? given : newRequestId();
+    const peer = peerAddress(c);
+    const ip = forwarded ? resolveClientIp(peer, { xff: requestHeader(c, 'x-forwarded-for'), realIp: requestHeader(c, 'x-real-ip') }, opts, trusted) : canonicalPeer(peer);
     const log = logger.child({ request_id: requestId });
     c.set('requestId', requestId);
     c.set('ip', ip);
     c.set('log', log);
     c.set('authMethod', 'none');
     c.set('caller', anonymousContext(requestId, ip));
-    const started = performance.now();
+    const outgoing = outgoingOf(c);
+    // On node the header goes on the ServerResponse up front (node-io.ts); otherwise onto the
+    // finished Response (c.header() after next() would rebuild it and drop inner headers).
+    outgoing?.setHeader('X-Request-Id', requestId);
+    const started = log.enabled('debug') ? performance.now() : 0;
     await next();
-    // c.header() after next() would rebuild the response and drop headers set by inner middleware.
-    c.res.headers.set('X-Request-Id', requestId);
-    const ms = Math.round((performance.now() - started) * 10) / 10;
-    log.debug('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms, ip });
+    if (!outgoing) c.res.headers.set('X-Request-Id', requestId);
+    if (started) log.debug('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10, ip });
   };
 }

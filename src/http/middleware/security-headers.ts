@@ -1,5 +1,6 @@
 // Security headers on every response, including errors and 404s.
 import type { MiddlewareHandler } from 'hono';
+import { outgoingOf } from '../node-io.ts';
 import type { AppEnv } from '../types.ts';
 
 export const CONTENT_SECURITY_POLICY = [
@@ -17,18 +18,40 @@ export const CONTENT_SECURITY_POLICY = [
 
 export const PERMISSIONS_POLICY = 'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()';
 
+/** The headers every response carries; a route may replace only CSP (and Cache-Control on /api). */
+const FIXED_HEADERS: ReadonlyArray<readonly [string, string]> = Object.freeze([
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-Frame-Options', 'DENY'],
+  ['Referrer-Policy', 'strict-origin-when-cross-origin'],
+  ['Permissions-Policy', PERMISSIONS_POLICY],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+] as const);
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * Built once; per request only copied onto the response. On node they go on the `ServerResponse`
+ * before the route runs (node-io.ts): the adapter's `writeHead` merges the route's own headers over
+ * them, so a route's CSP or Cache-Control wins, and no undici `Headers` is built to carry them.
+ * Routes never set the fixed ones (the OAuth authorization page sets X-Frame-Options: DENY too);
+ * tests/security/headers.test.ts holds every surface to these values.
+ */
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async function securityHeadersMiddleware(c, next) {
+    const api = c.req.path.startsWith('/api/');
+    const outgoing = outgoingOf(c);
+    if (outgoing) {
+      for (const [k, v] of FIXED_HEADERS) outgoing.setHeader(k, v);
+      outgoing.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+      if (api) outgoing.setHeader('Cache-Control', 'no-store');
+      if ((outgoing.socket as { encrypted?: boolean } | null)?.encrypted) outgoing.setHeader('Strict-Transport-Security', HSTS);
+      return next();
+    }
     await next();
     const h = c.res.headers;
-    h.set('X-Content-Type-Options', 'nosniff');
-    h.set('X-Frame-Options', 'DENY');
-    h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-    h.set('Permissions-Policy', PERMISSIONS_POLICY);
+    for (const [k, v] of FIXED_HEADERS) h.set(k, v);
     if (!h.has('Content-Security-Policy')) h.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    h.set('Cross-Origin-Opener-Policy', 'same-origin');
-    h.set('Cross-Origin-Resource-Policy', 'same-origin');
-    if (c.req.path.startsWith('/api/') && !h.has('Cache-Control')) h.set('Cache-Control', 'no-store');
-    if (new URL(c.req.url).protocol === 'https:') h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    if (api && !h.has('Cache-Control')) h.set('Cache-Control', 'no-store');
+    if (c.req.url.startsWith('https:')) h.set('Strict-Transport-Security', HSTS);
   };
 }

@@ -10,6 +10,7 @@ import { readJson } from '../errors.ts';
 import { clearSessionCookie, setSessionCookie } from '../middleware/authenticate.ts';
 import { queryObject } from '../query.ts';
 import type { AppEnv } from '../types.ts';
+import { requestHeader } from '../node-io.ts';
 
 /** An array body's items are named like `devices[3].name`, as in Rackd's bulk errors. */
 const bracketed = (path: ReadonlyArray<PropertyKey>): string[] =>
@@ -97,7 +98,7 @@ export function catalogueRoutes(env: ServiceEnv, ops: readonly Operation[]): Hon
     app.on(b.method, b.path.replace(/^\/api/, ''), async (c) => {
       const parsed = gateInput(op, await readInput(c, b, decode), gate);
       if (!parsed.ok) throw parsed.error;
-      const out = await op.run(env, c.get('caller'), parsed.data, { userAgent: c.req.header('user-agent') ?? '' });
+      const out = await op.run(env, c.get('caller'), parsed.data, { userAgent: requestHeader(c, 'user-agent') ?? '' });
       return respond(c, env, b, out);
     });
   }

@@ -5,6 +5,7 @@ import type { CallerContext } from '../../auth/context.ts';
 import { apiKeys } from '../../db/schema/index.ts';
 import { safeEqual, sha256Hex } from '../../platform/ids.ts';
 import type { ServiceEnv } from '../env.ts';
+import { dataGeneration } from '../../db/generation.ts';
 import { perDb } from '../../db/prepared.ts';
 import { findUser } from '../users/internal.ts';
 import { expandScopes } from '../../auth/scopes.ts';
@@ -54,23 +55,91 @@ export async function authenticateSession(env: ServiceEnv, token: string, meta: 
   return { ok: true, ctx };
 }
 
+/**
+ * What a verified API key resolves to, cached by the SHA-256 of the presented key (the same
+ * digest the table is indexed by) under the database generation it was read in
+ * (`dataGeneration`): revoking or deleting the key, disabling or deleting its owner, changing the
+ * owner's roles or a role's permissions, the last-use stamp — every one of them is a write, which
+ * moves the generation and drops the whole cache before the next request is served. Expiry is a
+ * matter of time, not of writes, so it is checked on every request against the cached expiry.
+ * Only successes are cached (a stream of wrong keys cannot fill it) and only outside transactions.
+ */
+interface VerifiedKey {
+  keyId: string;
+  userId: string;
+  username: string;
+  scopes: string[] | undefined;
+  expiresAtMs: number | undefined;
+  lastUsedAtMs: number | undefined;
+  permissions: ReadonlySet<string>;
+  isAdmin: boolean;
+}
+
+interface KeyCache {
+  generation: number;
+  byHash: Map<string, VerifiedKey>;
+}
+
+const MAX_CACHED_KEYS = 10_000;
+const keyCaches = new WeakMap<object, KeyCache>();
+
+function keyCacheOf(env: ServiceEnv, generation: number): KeyCache {
+  const client = env.db.$client;
+  let cache = keyCaches.get(client);
+  if (!cache) keyCaches.set(client, (cache = { generation, byHash: new Map() }));
+  if (cache.generation !== generation || cache.byHash.size >= MAX_CACHED_KEYS) {
+    cache.byHash.clear();
+    cache.generation = generation;
+  }
+  return cache;
+}
+
+const contextOf = (k: VerifiedKey, meta: RequestMeta): CallerContext => ({
+  actor: { kind: 'api_key', userId: k.userId, username: k.username, keyId: k.keyId, ...(k.scopes ? { scopes: k.scopes } : {}) },
+  permissions: k.permissions,
+  isAdmin: k.isAdmin,
+  ...meta,
+});
+
 export function authenticateApiKey(env: ServiceEnv, key: string, meta: RequestMeta): AuthResult<object> {
   // No prefix check: a legacy key may predate the `rackd_` prefix, and it must still be looked up
   // so that it is refused with LEGACY_API_KEY_UNSUPPORTED rather than a bare UNAUTHORIZED.
   if (!key || key.length > 256) return { ok: false, code: 'UNAUTHORIZED' };
   const keyHash = sha256Hex(key);
-  const row = apiKeyByHash(env.db).get({ keyHash });
-  if (!row || !safeEqual(row.keyHash, keyHash)) return { ok: false, code: 'UNAUTHORIZED' };
-  const now = env.clock.now();
-  if (row.expiresAt !== null && !(Date.parse(row.expiresAt) > now.getTime())) return { ok: false, code: 'EXPIRED_KEY' };
-  if (!row.userId) return { ok: false, code: 'LEGACY_API_KEY_UNSUPPORTED' };
-  const user = findUser(env.db, row.userId);
-  if (!user || !user.isActive) return { ok: false, code: 'UNAUTHORIZED' };
-  if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) > LAST_USED_THROTTLE_MS) {
-    env.db.update(apiKeys).set({ lastUsedAt: now.toISOString() }).where(eq(apiKeys.id, row.id)).run();
+  const now = env.clock.now().getTime();
+  // Read before the rows: a commit landing in between moves it again, so the next request reloads.
+  const generation = dataGeneration(env.db);
+  const cache = generation === undefined ? undefined : keyCacheOf(env, generation);
+  let verified = cache?.byHash.get(keyHash);
+  if (!verified) {
+    const row = apiKeyByHash(env.db).get({ keyHash });
+    if (!row || !safeEqual(row.keyHash, keyHash)) return { ok: false, code: 'UNAUTHORIZED' };
+    if (row.expiresAt !== null && !(Date.parse(row.expiresAt) > now)) return { ok: false, code: 'EXPIRED_KEY' };
+    if (!row.userId) return { ok: false, code: 'LEGACY_API_KEY_UNSUPPORTED' };
+    const user = findUser(env.db, row.userId);
+    if (!user || !user.isActive) return { ok: false, code: 'UNAUTHORIZED' };
+    // A scoped key acts with the owner's current permissions ∩ its scopes.
+    const scopes = row.scopes === null ? undefined : row.scopes.split(' ');
+    const actor = { kind: 'api_key' as const, userId: user.id, username: user.username, keyId: row.id, ...(scopes ? { scopes } : {}) };
+    const ctx = scopes ? userContext(env, actor, meta, expandScopes(scopes), scopes) : userContext(env, actor, meta);
+    verified = {
+      keyId: row.id,
+      userId: user.id,
+      username: user.username,
+      scopes,
+      expiresAtMs: row.expiresAt === null ? undefined : Date.parse(row.expiresAt),
+      lastUsedAtMs: row.lastUsedAt ? Date.parse(row.lastUsedAt) : undefined,
+      permissions: ctx.permissions,
+      isAdmin: ctx.isAdmin,
+    };
+    cache?.byHash.set(keyHash, verified);
+  } else if (verified.expiresAtMs !== undefined && !(verified.expiresAtMs > now)) {
+    return { ok: false, code: 'EXPIRED_KEY' };
   }
-  // A scoped key acts with the owner's current permissions ∩ its scopes, re-evaluated per request.
-  if (row.scopes === null) return { ok: true, ctx: userContext(env, { kind: 'api_key', userId: user.id, username: user.username, keyId: row.id }, meta) };
-  const scopes = row.scopes.split(' ');
-  return { ok: true, ctx: userContext(env, { kind: 'api_key', userId: user.id, username: user.username, keyId: row.id, scopes }, meta, expandScopes(scopes), scopes) };
+  if (verified.lastUsedAtMs === undefined || !(now - verified.lastUsedAtMs <= LAST_USED_THROTTLE_MS)) {
+    // A write: it moves the generation, so the next request re-reads the key (once a minute).
+    env.db.update(apiKeys).set({ lastUsedAt: new Date(now).toISOString() }).where(eq(apiKeys.id, verified.keyId)).run();
+    verified.lastUsedAtMs = now;
+  }
+  return { ok: true, ctx: contextOf(verified, meta) };
 }

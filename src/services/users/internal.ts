@@ -1,7 +1,7 @@
 // Shared helpers of the user and role verbs: row mapping, lookups, effective permissions.
 import { and, eq, sql } from 'drizzle-orm';
-import type Database from 'better-sqlite3';
 import type { DbOrTx } from '../../db/client.ts';
+import { dataGeneration } from '../../db/generation.ts';
 import { perDb } from '../../db/prepared.ts';
 import { permissions, rolePermissions, roles, userRoles, users } from '../../db/schema/index.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -105,14 +105,12 @@ export interface UserAccess {
 }
 
 interface AccessCache {
-  readVersion: Database.Statement;
-  changes: number;
-  dataVersion: number;
+  generation: number;
   byUser: Map<string, UserAccess>;
 }
 
 const MAX_CACHED_USERS = 10_000;
-const accessCaches = new WeakMap<Database.Database, AccessCache>();
+const accessCaches = new WeakMap<object, AccessCache>();
 
 /** A Set that refuses changes once built, so one can be shared by every request of a user. */
 class FrozenSet<T> extends Set<T> {
@@ -141,31 +139,18 @@ const loadAccess = (db: DbOrTx, userId: string): UserAccess => {
  * A user's effective permissions and admin flag, which every authenticated request needs.
  * Joining the grants cost more than the rest of GET /api/auth/me together (bench/auth-me), so
  * the answer is cached per connection and the whole cache is dropped whenever the database may
- * have changed: total_changes() moves with every row this connection writes (even in a
- * transaction later rolled back), PRAGMA data_version with every commit by another connection
- * (another rackd process, the offline CLI). No write, of any table, can leave a stale answer.
+ * have changed (`dataGeneration`: any write by this connection, any commit by another).
  * Inside a transaction the rows read may be uncommitted, so nothing is cached or served there.
  */
 export function accessOfUser(db: DbOrTx, userId: string): UserAccess {
-  const client = '$client' in db ? db.$client : undefined;
-  if (!client || client.inTransaction) return loadAccess(db, userId);
+  const generation = dataGeneration(db);
+  if (generation === undefined) return loadAccess(db, userId);
+  const client = (db as { $client: object }).$client;
   let cache = accessCaches.get(client);
-  if (!cache) {
-    cache = {
-      // One statement for both counters: this read sits on every authenticated request.
-      readVersion: client.prepare('SELECT total_changes() AS c, data_version AS v FROM pragma_data_version'),
-      changes: -1,
-      dataVersion: -1,
-      byUser: new Map(),
-    };
-    accessCaches.set(client, cache);
-  }
-  // The version is read before the grants: a commit landing in between costs a reload, never staleness.
-  const { c, v } = cache.readVersion.get() as { c: number; v: number };
-  if (c !== cache.changes || v !== cache.dataVersion || cache.byUser.size >= MAX_CACHED_USERS) {
+  if (!cache) accessCaches.set(client, (cache = { generation, byUser: new Map() }));
+  if (cache.generation !== generation || cache.byUser.size >= MAX_CACHED_USERS) {
     cache.byUser.clear();
-    cache.changes = c;
-    cache.dataVersion = v;
+    cache.generation = generation;
   }
   let access = cache.byUser.get(userId);
   if (!access) cache.byUser.set(userId, (access = loadAccess(db, userId)));
