@@ -2,13 +2,14 @@
 // SSE only for a call that asked for progress) inside Hono. Bearer credentials only — never
 // cookies or query-string tokens — and Host and Origin checks against DNS rebinding.
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { Hono, type Context } from 'hono';
 import { AppError } from '../platform/errors.ts';
 import { errorResponse, readUtf8 } from '../http/errors.ts';
 import { authenticate, type BearerVerifier } from '../http/middleware/authenticate.ts';
 import type { AppEnv } from '../http/types.ts';
 import type { ServiceEnv } from '../services/env.ts';
-import { createMcpServer } from './server.ts';
+import { callTool, createMcpServer, ProtocolError, toolIndex } from './server.ts';
 import { parseToolsets, type PreparedTool } from './tools.ts';
 import { requestHeader } from '../http/node-io.ts';
 
@@ -47,6 +48,32 @@ function originAllowed(c: Context<AppEnv>, allowed: ReadonlySet<string>): boolea
 function wantsProgress(body: unknown): boolean {
   const msg = body as { method?: unknown; params?: { _meta?: { progressToken?: unknown } } } | null;
   return msg?.method === 'tools/call' && msg.params?._meta?.progressToken !== undefined;
+}
+
+/** A well-formed JSON-RPC tools/call request without a progress token; anything else takes the SDK's path. */
+function isPlainToolCall(body: unknown): body is { id: string | number; params?: Record<string, unknown> } {
+  if (typeof body !== 'object' || body === null) return false;
+  const m = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
+  if (m.jsonrpc !== '2.0' || m.method !== 'tools/call') return false;
+  if (typeof m.id !== 'string' && !Number.isSafeInteger(m.id)) return false;
+  if (m.params === undefined) return true;
+  if (typeof m.params !== 'object' || m.params === null || Array.isArray(m.params)) return false;
+  const meta = (m.params as { _meta?: unknown })._meta;
+  return meta === undefined || (typeof meta === 'object' && meta !== null && !Array.isArray(meta) && (meta as { progressToken?: unknown }).progressToken === undefined);
+}
+
+/**
+ * The header checks the SDK's transport makes before it handles a message (Accept names both
+ * JSON and SSE, Content-Type is JSON, a given MCP-Protocol-Version is supported): when one fails
+ * the request goes to the transport, which answers 406, 415 or 400 as it always has.
+ */
+function transportWouldAccept(c: Context<AppEnv>): boolean {
+  const accept = requestHeader(c, 'accept');
+  if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return false;
+  const type = requestHeader(c, 'content-type');
+  if (type === undefined || type.split(';')[0]!.trim().toLowerCase() !== 'application/json') return false;
+  const version = requestHeader(c, 'mcp-protocol-version');
+  return version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(version);
 }
 
 /**
@@ -105,6 +132,19 @@ export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> 
     const budgetMs = streaming || timeoutMs <= 0 ? undefined : Math.max(1_000, timeoutMs - 2_000);
     // The toolsets the client chose when connecting (every request of a stateless client repeats them).
     const toolsets = parseToolsets(c.req.url.includes('?') ? c.req.queries('toolsets')?.join(',') : undefined, requestHeader(c, 'x-mcp-toolsets'));
+    if (!streaming && isPlainToolCall(body) && transportWouldAccept(c)) {
+      // The common case without the SDK's per-request Server and transport (which also need an
+      // undici Request): the same checks, the same handler, the same JSON-RPC answer.
+      const { byName } = toolIndex(opts.tools, toolsets);
+      const signal = new AbortController().signal;
+      try {
+        const result = await callTool(env, ctx, byName, body.params, { signal, sendNotification: async () => {} }, c.get('log'), budgetMs);
+        return c.json({ result, jsonrpc: '2.0', id: body.id });
+      } catch (err) {
+        if (err instanceof ProtocolError) return c.json({ jsonrpc: '2.0', id: body.id, error: { code: err.code, message: err.message } });
+        throw err;
+      }
+    }
     const server = createMcpServer(env, ctx, opts.tools, c.get('log'), { budgetMs, toolsets });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !streaming });
     await server.connect(transport);

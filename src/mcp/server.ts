@@ -64,7 +64,7 @@ export function runContextOf(progressToken: ProgressToken | undefined, extra: Ca
 }
 
 /** A JSON-RPC error the SDK sends as is (McpError would put "MCP error -32602:" into the message, and the client adds it again). */
-class ProtocolError extends Error {
+export class ProtocolError extends Error {
   constructor(
     readonly code: number,
     message: string,
@@ -115,7 +115,7 @@ interface ToolIndex {
 // every request (a stateless client repeats its choice on each POST; few choices ever occur).
 const indexes = new WeakMap<readonly PreparedTool[], Map<string, ToolIndex>>();
 
-function toolIndex(all: readonly PreparedTool[], toolsets: readonly Toolset[] | undefined): ToolIndex {
+export function toolIndex(all: readonly PreparedTool[], toolsets: readonly Toolset[] | undefined): ToolIndex {
   let byChoice = indexes.get(all);
   if (!byChoice) indexes.set(all, (byChoice = new Map()));
   const key = toolsets ? [...toolsets].sort().join(',') : '*';
@@ -125,6 +125,35 @@ function toolIndex(all: readonly PreparedTool[], toolsets: readonly Toolset[] | 
     byChoice.set(key, (index = { tools, byName: new Map(tools.map((t) => [t.op.name, t])) }));
   }
   return index;
+}
+
+/**
+ * One tools/call: params checked (-32602 ProtocolError when malformed or the tool is unknown),
+ * arguments through the input gate, the operation run; its failures become tool results with
+ * isError. Shared by the SDK server and the /mcp fast path (http.ts).
+ */
+export async function callTool(
+  env: ServiceEnv,
+  ctx: CallerContext,
+  byName: ReadonlyMap<string, PreparedTool>,
+  rawParams: unknown,
+  extra: CallExtra,
+  logger: Logger,
+  budgetMs?: number,
+): Promise<CallToolResult> {
+  const params = toolCallParams(rawParams);
+  const tool = byName.get(params.name);
+  if (!tool) throw new ProtocolError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
+  const parsed = gateInput(tool.op, params.arguments ?? {});
+  if (!parsed.ok) return toolError(parsed.error);
+  try {
+    const output = await tool.op.run(env, ctx, parsed.data, runContextOf(params._meta?.progressToken, extra, budgetMs));
+    return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> };
+  } catch (err) {
+    const app = toAppError(err);
+    if (app.code === 'INTERNAL_ERROR') logger.error('tool failed', { tool: tool.op.name, err: err as Error });
+    return toolError(app);
+  }
 }
 
 export function createMcpServer(env: ServiceEnv, ctx: CallerContext, all: readonly PreparedTool[], logger: Logger, opts: McpServerOptions = {}): Server {
@@ -138,20 +167,8 @@ export function createMcpServer(env: ServiceEnv, ctx: CallerContext, all: readon
   // tools/call is registered on the Protocol itself with a schema that takes any params, and its
   // params are checked here: the SDK's own schema would turn `name: 5` or `arguments: []` into
   // -32603 Internal error with a zod dump; they are -32602 Invalid params with a plain message.
-  Protocol.prototype.setRequestHandler.call(server, AnyToolCallSchema, async (request: { params?: unknown }, extra: CallExtra): Promise<CallToolResult> => {
-    const params = toolCallParams(request.params);
-    const tool = byName.get(params.name);
-    if (!tool) throw new ProtocolError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
-    const parsed = gateInput(tool.op, params.arguments ?? {});
-    if (!parsed.ok) return toolError(parsed.error);
-    try {
-      const output = await tool.op.run(env, ctx, parsed.data, runContextOf(params._meta?.progressToken, extra, opts.budgetMs));
-      return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> };
-    } catch (err) {
-      const app = toAppError(err);
-      if (app.code === 'INTERNAL_ERROR') logger.error('tool failed', { tool: tool.op.name, err: err as Error });
-      return toolError(app);
-    }
-  });
+  Protocol.prototype.setRequestHandler.call(server, AnyToolCallSchema, (request: { params?: unknown }, extra: CallExtra): Promise<CallToolResult> =>
+    callTool(env, ctx, byName, request.params, extra, logger, opts.budgetMs),
+  );
   return server;
 }
