@@ -1,16 +1,20 @@
 // One asynchronous data-access contract for both engines (issue 13, in progress: the services do
 // not use it yet). Verbs will be written once against it:
 //
-//   await engine.transaction(async (tx) => { await tx.insert(t.devices).values(…); … })
+//   await engine.write(async (tx) => { await tx.insert(t.devices).values(…); … })
 //   await engine.reader.select().from(t.devices).where(…)
+//
+// It is not better-sqlite3's `db.transaction(fn)`, which is synchronous and cannot roll back an
+// async callback (ARCHITECTURE.md rule 6); hence its own name. `write` drives BEGIN IMMEDIATE /
+// COMMIT / ROLLBACK itself around the awaited function, so rule 6's promise holds on both engines.
 //
 // - `tables` are the engine's own drizzle tables, typed as the PostgreSQL ones: the two schemas
 //   are kept column-for-column equal (tests/db/schema-parity.test.ts), and the query-builder
 //   calls both dialects share (awaited select/insert/update/delete, `.returning()`) run on
 //   either. Dialect-only calls (`.run()`, `.get()`, `.all()`, `FOR UPDATE`) are not part of it.
-// - `transaction(fn)` runs `fn` in one write transaction: committed when it returns, rolled back
-//   when it throws, so a transaction that fails leaves nothing (rule 6). `tx.transaction(fn)`
-//   nests as a savepoint.
+// - `write(fn)` runs `fn` in one write transaction: committed when it returns, rolled back
+//   when it throws, so a transaction that fails leaves nothing (rule 6). `tx.savepoint(fn)`
+//   nests one inside it.
 // - SQLite: one writer connection; transactions queue on a FIFO mutex (an `await` inside one
 //   would otherwise let another request's statements into it) and start with BEGIN IMMEDIATE.
 //   Reads outside transactions use a second connection, which sees committed data only (WAL)
@@ -33,7 +37,7 @@ export type Tables = typeof pgSchema;
 export type Query = Omit<PostgresJsDatabase<Tables>, 'transaction' | '$client'>;
 export interface Tx extends Query {
   /** A savepoint inside this transaction: rolled back alone when `fn` throws. */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  savepoint<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
 }
 
 export interface Engine {
@@ -41,7 +45,8 @@ export interface Engine {
   readonly tables: Tables;
   /** Reads outside any transaction (committed data). */
   readonly reader: Query;
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** One write transaction around the awaited `fn`: committed when it returns, rolled back when it throws. */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -68,7 +73,7 @@ export function sqliteEngine(file: string): Engine {
   let savepoints = 0;
 
   const exec = (statement: string) => writer.prepare(statement).run();
-  const txOf = (): Tx => Object.assign(Object.create(writerDb) as Query, { transaction: savepoint }) as Tx;
+  const txOf = (): Tx => Object.assign(Object.create(writerDb) as Query, { savepoint }) as Tx;
 
   async function savepoint<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const name = `sp${++savepoints}`;
@@ -88,7 +93,7 @@ export function sqliteEngine(file: string): Engine {
     dialect: 'sqlite',
     tables: sqliteSchema as unknown as Tables,
     reader,
-    transaction: <T>(fn: (tx: Tx) => Promise<T>) =>
+    write: <T>(fn: (tx: Tx) => Promise<T>) =>
       queued(async () => {
         exec('BEGIN IMMEDIATE');
         try {
@@ -117,13 +122,14 @@ export async function postgresEngine(url: string, opts: { max?: number } = {}): 
   const db = drizzlePg(client, { schema: pgSchema });
   const wrap = (tx: { transaction: (f: (inner: never) => Promise<unknown>) => Promise<unknown> }): Tx =>
     Object.assign(Object.create(tx) as Query, {
-      transaction: <T>(fn: (inner: Tx) => Promise<T>) => tx.transaction((inner) => fn(wrap(inner))) as Promise<T>,
+      savepoint: <T>(fn: (inner: Tx) => Promise<T>) => tx.transaction((inner) => fn(wrap(inner))) as Promise<T>,
     }) as Tx;
   return {
     dialect: 'postgres',
     tables: pgSchema,
     reader: db as unknown as Query,
-    transaction: <T>(fn: (tx: Tx) => Promise<T>) => db.transaction((tx) => fn(wrap(tx as never))),
+    // drizzle's postgres-js transactions are asynchronous: BEGIN … COMMIT around the awaited function.
+    write: <T>(fn: (tx: Tx) => Promise<T>) => db.transaction((tx) => fn(wrap(tx as never))),
     close: () => client.end(),
   };
 }

@@ -1,5 +1,5 @@
 // The asynchronous data-access contract (src/db/engine.ts), the same tests on both engines: a
-// transaction commits when its function returns and leaves nothing when it throws (rule 6), a
+// write transaction commits when its function returns and leaves nothing when it throws (rule 6), a
 // savepoint rolls back alone, reads outside a transaction see committed data only, one typed
 // query runs on either dialect, and on SQLite writers with awaits inside never interleave.
 // The PostgreSQL runs are skipped with a message where PostgreSQL does not answer.
@@ -43,11 +43,11 @@ for (const [name, open] of Object.entries(ENGINES)) {
       const e = await open(t);
       if (!e) return;
       const { datacenters } = e.tables;
-      const [row] = await e.transaction((tx) => tx.insert(datacenters).values(dc('c1')).returning());
+      const [row] = await e.write((tx) => tx.insert(datacenters).values(dc('c1')).returning());
       assert.equal(row!.name, 'dc c1');
       const [read] = await e.reader.select().from(datacenters).where(eq(datacenters.id, 'c1'));
       assert.equal(read!.location, '', 'column defaults apply on both engines');
-      const updated = await e.transaction((tx) => tx.update(datacenters).set({ location: 'AMS' }).where(eq(datacenters.id, 'c1')).returning({ id: datacenters.id }));
+      const updated = await e.write((tx) => tx.update(datacenters).set({ location: 'AMS' }).where(eq(datacenters.id, 'c1')).returning({ id: datacenters.id }));
       assert.deepEqual(updated, [{ id: 'c1' }]);
     });
 
@@ -56,7 +56,7 @@ for (const [name, open] of Object.entries(ENGINES)) {
       if (!e) return;
       const { datacenters } = e.tables;
       await assert.rejects(
-        e.transaction(async (tx) => {
+        e.write(async (tx) => {
           await tx.insert(datacenters).values(dc('r1'));
           await sleep(5);
           await tx.insert(datacenters).values(dc('r2'));
@@ -67,16 +67,16 @@ for (const [name, open] of Object.entries(ENGINES)) {
       assert.deepEqual(await e.reader.select().from(datacenters).where(eq(datacenters.id, 'r1')), []);
       assert.deepEqual(await e.reader.select().from(datacenters).where(eq(datacenters.id, 'r2')), []);
       // A failed statement (duplicate key) rolls the whole transaction back too.
-      await e.transaction((tx) => tx.insert(datacenters).values(dc('d1')));
+      await e.write((tx) => tx.insert(datacenters).values(dc('d1')));
       await assert.rejects(
-        e.transaction(async (tx) => {
+        e.write(async (tx) => {
           await tx.insert(datacenters).values(dc('d2'));
           await tx.insert(datacenters).values(dc('d1'));
         }),
       );
       assert.deepEqual(await e.reader.select().from(datacenters).where(eq(datacenters.id, 'd2')), []);
       // And the engine goes on working.
-      await e.transaction((tx) => tx.insert(datacenters).values(dc('after')));
+      await e.write((tx) => tx.insert(datacenters).values(dc('after')));
       assert.equal((await e.reader.select().from(datacenters).where(eq(datacenters.id, 'after'))).length, 1);
     });
 
@@ -84,16 +84,16 @@ for (const [name, open] of Object.entries(ENGINES)) {
       const e = await open(t);
       if (!e) return;
       const { datacenters } = e.tables;
-      await e.transaction(async (tx) => {
+      await e.write(async (tx) => {
         await tx.insert(datacenters).values(dc('outer'));
         await assert.rejects(
-          tx.transaction(async (inner) => {
+          tx.savepoint(async (inner) => {
             await inner.insert(datacenters).values(dc('inner'));
             throw new Error('inner fails');
           }),
           /inner fails/,
         );
-        await tx.transaction((inner) => inner.insert(datacenters).values(dc('inner-ok')));
+        await tx.savepoint((inner) => inner.insert(datacenters).values(dc('inner-ok')));
       });
       const ids = (await e.reader.select({ id: datacenters.id }).from(datacenters)).map((r) => r.id).filter((id) => id.startsWith('inner') || id === 'outer');
       assert.deepEqual(ids.sort(), ['inner-ok', 'outer']);
@@ -107,7 +107,7 @@ for (const [name, open] of Object.entries(ENGINES)) {
       const held = new Promise<void>((r) => (release = r));
       let inserted!: () => void;
       const wrote = new Promise<void>((r) => (inserted = r));
-      const tx = e.transaction(async (tx) => {
+      const tx = e.write(async (tx) => {
         await tx.insert(datacenters).values(dc('pending'));
         inserted();
         await held;
@@ -125,10 +125,10 @@ describe('data-access engine: sqlite writers', () => {
   it('run one at a time: 25 read-then-write transactions with awaits inside lose no update', async (t) => {
     const e = (await ENGINES.sqlite!(t))!;
     const { appState } = e.tables;
-    await e.transaction((tx) => tx.insert(appState).values({ key: 'n', value: '0', updatedAt: now }));
+    await e.write((tx) => tx.insert(appState).values({ key: 'n', value: '0', updatedAt: now }));
     await Promise.all(
       Array.from({ length: 25 }, () =>
-        e.transaction(async (tx) => {
+        e.write(async (tx) => {
           const [row] = await tx.select().from(appState).where(eq(appState.key, 'n'));
           await sleep(1);
           await tx.update(appState).set({ value: String(Number(row!.value) + 1) }).where(eq(appState.key, 'n'));
