@@ -45,6 +45,34 @@ export async function readUtf8(c: Context<AppEnv>): Promise<string> {
   }
 }
 
+const parsedBodies = new WeakMap<Context, Promise<unknown>>();
+
+/**
+ * The body parsed as JSON once per request, for a route and the middleware in front of it (the
+ * OAuth scope gate and /mcp both look at the JSON-RPC message): null when it is not UTF-8 or not
+ * JSON. Reading errors (over the body cap) propagate.
+ */
+export function jsonBodyOnce(c: Context<AppEnv>): Promise<unknown> {
+  let body = parsedBodies.get(c);
+  if (!body) {
+    body = readUtf8(c).then(
+      (text) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          return null;
+        }
+      },
+      (err: unknown) => {
+        if (err instanceof AppError && err.code === 'INVALID_JSON') return null;
+        throw err;
+      },
+    );
+    parsedBodies.set(c, body);
+  }
+  return body;
+}
+
 /** Reads a JSON body: wrong content type → 415, not UTF-8 or unparsable → 400 INVALID_JSON. */
 export async function readJson(c: Context<AppEnv>, { optional = false } = {}): Promise<unknown> {
   const type = requestHeader(c, 'content-type') ?? '';

@@ -5,7 +5,7 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { Hono, type Context } from 'hono';
 import { AppError } from '../platform/errors.ts';
-import { errorResponse, readUtf8 } from '../http/errors.ts';
+import { errorResponse, jsonBodyOnce } from '../http/errors.ts';
 import { authenticate, type BearerVerifier } from '../http/middleware/authenticate.ts';
 import type { AppEnv } from '../http/types.ts';
 import type { ServiceEnv } from '../services/env.ts';
@@ -49,6 +49,12 @@ function wantsProgress(body: unknown): boolean {
   const msg = body as { method?: unknown; params?: { _meta?: { progressToken?: unknown } } } | null;
   return msg?.method === 'tools/call' && msg.params?._meta?.progressToken !== undefined;
 }
+
+/**
+ * What the fast path hands the tool: like the SDK's JSON-response path, whose per-request signal
+ * nothing aborts (the transport is never closed), and no progress token, so nothing to notify.
+ */
+const FAST_PATH_EXTRA = { signal: new AbortController().signal, sendNotification: async () => {} };
 
 /** A well-formed JSON-RPC tools/call request without a progress token; anything else takes the SDK's path. */
 function isPlainToolCall(body: unknown): body is { id: string | number; params?: Record<string, unknown> } {
@@ -116,16 +122,7 @@ export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> 
     // over the 1 MiB cap) propagate to the limit middleware; unparsable JSON reaches the transport
     // as null, which it answers as a JSON-RPC parse error (-32700) after its own header checks.
     // Bytes that are not UTF-8 are unparsable JSON, like any other: the transport's -32700.
-    const text = await readUtf8(c).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'INVALID_JSON') return '';
-      throw err;
-    });
-    let body: unknown = null;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // left null
-    }
+    const body = await jsonBodyOnce(c);
     if (Array.isArray(body)) return batchRefused(c);
     const streaming = wantsProgress(body);
     const timeoutMs = env.config.requestTimeoutMs;
@@ -136,9 +133,8 @@ export function mcpRoutes(env: ServiceEnv, opts: McpRouteOptions): Hono<AppEnv> 
       // The common case without the SDK's per-request Server and transport (which also need an
       // undici Request): the same checks, the same handler, the same JSON-RPC answer.
       const { byName } = toolIndex(opts.tools, toolsets);
-      const signal = new AbortController().signal;
       try {
-        const result = await callTool(env, ctx, byName, body.params, { signal, sendNotification: async () => {} }, c.get('log'), budgetMs);
+        const result = await callTool(env, ctx, byName, body.params, FAST_PATH_EXTRA, c.get('log'), budgetMs);
         return c.json({ result, jsonrpc: '2.0', id: body.id });
       } catch (err) {
         if (err instanceof ProtocolError) return c.json({ jsonrpc: '2.0', id: body.id, error: { code: err.code, message: err.message } });

@@ -5,7 +5,7 @@
 // scopes. Challenges carry the PRM URL and the scope to ask for.
 import type { MiddlewareHandler } from 'hono';
 import { bearerToken, type BearerVerifier } from '../http/middleware/authenticate.ts';
-import { errorResponse } from '../http/errors.ts';
+import { errorResponse, jsonBodyOnce } from '../http/errors.ts';
 import type { AppEnv } from '../http/types.ts';
 import type { PreparedTool } from '../mcp/tools.ts';
 import { permissionsOf } from '../operations/types.ts';
@@ -90,30 +90,23 @@ export function mcpScopeGate(server: OAuthServer, tools: readonly PreparedTool[]
     if (!bearer || !looksLikeJwt(bearer)) return next();
     const verified = await verifyAccessToken(server, bearer);
     if (!verified.ok) return next();
-    let body: unknown;
-    try {
-      body = JSON.parse(await c.req.text()); // read once; the /mcp route reads the same cached text
-    } catch {
-      return next();
-    }
-    const messages = (Array.isArray(body) ? body : [body]) as Array<{ method?: unknown; params?: { name?: unknown } }>;
+    const body = await jsonBodyOnce(c); // parsed once: the /mcp route takes the same value
+    // One message per request: a batch (an array) is refused by the /mcp route itself.
+    const m = body as { method?: unknown; params?: { name?: unknown } } | null;
+    if (typeof m !== 'object' || m === null || Array.isArray(m) || m.method !== 'tools/call' || typeof m.params?.name !== 'string') return next();
+    const tool = byName.get(m.params.name);
+    if (!tool) return next();
+    const perms = permissionsOf(tool.op);
     const scoped = expandScopes(verified.scopes);
     const held = new Set(server.store.permissionsOf(verified.user.id));
-    for (const m of messages) {
-      if (m?.method !== 'tools/call' || typeof m.params?.name !== 'string') continue;
-      const tool = byName.get(m.params.name);
-      if (!tool) continue;
-      const perms = permissionsOf(tool.op);
-      if (perms.some((p) => scoped.has(p) && held.has(p))) continue;
-      const wouldHold = perms.filter((p) => held.has(p));
-      if (wouldHold.length === 0) continue;
-      const scope = neededScope(wouldHold);
-      const message = `The token's scopes do not cover ${tool.op.name}; request scope ${scope}`;
-      const res = errorResponse(c, new AppError('FORBIDDEN', message, { details: [{ field: 'scope', message: scope }] }));
-      res.headers.set('WWW-Authenticate', insufficientScopeChallenge(server, scope, message));
-      return res;
-    }
-    return next();
+    if (perms.some((p) => scoped.has(p) && held.has(p))) return next();
+    const wouldHold = perms.filter((p) => held.has(p));
+    if (wouldHold.length === 0) return next();
+    const scope = neededScope(wouldHold);
+    const message = `The token's scopes do not cover ${tool.op.name}; request scope ${scope}`;
+    const res = errorResponse(c, new AppError('FORBIDDEN', message, { details: [{ field: 'scope', message: scope }] }));
+    res.headers.set('WWW-Authenticate', insufficientScopeChallenge(server, scope, message));
+    return res;
   };
 }
 

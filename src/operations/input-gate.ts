@@ -24,20 +24,28 @@ const DECIMAL_NUMBER = /^-?(0|[1-9][0-9]{0,15})(\.[0-9]{1,16})?$/;
 type Es2024String = string & { isWellFormed(): boolean; toWellFormed(): string };
 const isWellFormed = (s: string): boolean => (s as Es2024String).isWellFormed();
 
-/** The path of the first string (value or key) in `value` that is not well-formed Unicode. */
+/**
+ * The path of the first string (value or key) in `value` that is not well-formed Unicode. Every
+ * request's input passes here, so the walk shares one path stack and copies it only on a find.
+ */
 export function illFormedPath(value: unknown, path: PropertyKey[] = []): PropertyKey[] | undefined {
-  if (typeof value === 'string') return isWellFormed(value) ? undefined : path;
+  if (typeof value === 'string') return isWellFormed(value) ? undefined : [...path];
   if (value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const bad = illFormedPath(value[i], [...path, i]);
+      path.push(i);
+      const bad = illFormedPath(value[i], path);
+      path.pop();
       if (bad !== undefined) return bad;
     }
     return undefined;
   }
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     if (!isWellFormed(key)) return [...path, (key as Es2024String).toWellFormed()];
-    const bad = illFormedPath((value as Record<string, unknown>)[key], [...path, key]);
+    path.push(key);
+    const bad = illFormedPath((value as Record<string, unknown>)[key], path);
+    path.pop();
     if (bad !== undefined) return bad;
   }
   return undefined;
