@@ -77,8 +77,9 @@ export function cliContext(osUser: string): CallerContext {
   return { actor: { kind: 'cli', osUser }, permissions: new Set(), isAdmin: true, requestId: '', ip: '', source: 'cli' };
 }
 
-// Shared by every anonymous context (one per request before authentication); nobody adds to it.
-const NO_PERMISSIONS: ReadonlySet<string> = Object.freeze(new Set<string>());
+// Shared by every anonymous context (one per request before authentication); its ReadonlySet type
+// is what keeps anyone from adding to it (freezing a Set would not).
+const NO_PERMISSIONS: ReadonlySet<string> = new Set<string>();
 const ANONYMOUS: Actor = Object.freeze({ kind: 'anonymous' });
 
 export const anonymousContext = (requestId: string, ip: string, source: Source = 'api'): CallerContext => ({

@@ -22,13 +22,9 @@
 // - Writers are serialised on SQLite only. Code whose correctness needs that (read, then write
 //   what it read) must lock what it reads on PostgreSQL: that is engine-specific and belongs
 //   behind a small interface in db/ (allocation, leases), not in verbs.
-import Database from 'better-sqlite3';
-import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import { drizzle as drizzlePg } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
 import { openDatabase } from './client.ts';
-import { migratePostgres } from './pg-client.ts';
+import { openPostgres } from './pg-client.ts';
 import * as pgSchema from './schema-pg/index.ts';
 import * as sqliteSchema from './schema/index.ts';
 
@@ -66,9 +62,9 @@ export function sqliteEngine(file: string): Engine {
   if (file === ':memory:' || file === '') throw new Error('the SQLite engine needs a database file');
   const writerDb = openDatabase(file);
   const writer = writerDb.$client;
-  const readerClient = new Database(file, { readonly: true, fileMustExist: true });
-  readerClient.pragma('busy_timeout = 5000');
-  const reader = drizzleSqlite(readerClient, { schema: sqliteSchema }) as unknown as Query;
+  const readerDb = openDatabase(file, { readonly: true, migrate: false });
+  const readerClient = readerDb.$client;
+  const reader = readerDb as unknown as Query;
   const queued = fifo();
   let savepoints = 0;
 
@@ -117,9 +113,7 @@ export function sqliteEngine(file: string): Engine {
 
 /** PostgreSQL: a pool of `max` connections; migrations applied first (under an advisory lock). */
 export async function postgresEngine(url: string, opts: { max?: number } = {}): Promise<Engine> {
-  await migratePostgres(url);
-  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {} });
-  const db = drizzlePg(client, { schema: pgSchema });
+  const db = await openPostgres(url, opts);
   const wrap = (tx: { transaction: (f: (inner: never) => Promise<unknown>) => Promise<unknown> }): Tx =>
     Object.assign(Object.create(tx) as Query, {
       savepoint: <T>(fn: (inner: Tx) => Promise<T>) => tx.transaction((inner) => fn(wrap(inner))) as Promise<T>,
@@ -130,6 +124,6 @@ export async function postgresEngine(url: string, opts: { max?: number } = {}): 
     reader: db as unknown as Query,
     // drizzle's postgres-js transactions are asynchronous: BEGIN … COMMIT around the awaited function.
     write: <T>(fn: (tx: Tx) => Promise<T>) => db.transaction((tx) => fn(wrap(tx as never))),
-    close: () => client.end(),
+    close: () => db.$client.end(),
   };
 }

@@ -47,3 +47,24 @@ export function dataGeneration(db: DbOrTx): number | undefined {
   }
   return g.value;
 }
+
+/**
+ * A per-connection cache of answers derived from the database, valid for one generation: the
+ * returned function gives the cache for `db` — emptied whenever the generation moved, or when it
+ * holds `max` entries — or undefined where nothing may be cached or served (inside a transaction).
+ */
+export function generationCache<V>(max: number): (db: DbOrTx) => Map<string, V> | undefined {
+  const caches = new WeakMap<object, { generation: number; entries: Map<string, V> }>();
+  return (db) => {
+    const generation = dataGeneration(db);
+    if (generation === undefined) return undefined;
+    const client = (db as { $client: object }).$client;
+    let cache = caches.get(client);
+    if (!cache) caches.set(client, (cache = { generation, entries: new Map() }));
+    if (cache.generation !== generation || cache.entries.size >= max) {
+      cache.entries.clear();
+      cache.generation = generation;
+    }
+    return cache.entries;
+  };
+}

@@ -53,10 +53,6 @@ class SharedFeed implements HostFeed {
       this.current = this.targets.ips(from, Math.min(this.total, from + this.chunk));
     }
   }
-
-  more(): Promise<boolean> {
-    return Promise.resolve(false);
-  }
 }
 
 async function start(m: Extract<ToWorker, { type: 'start' }>): Promise<void> {

@@ -127,18 +127,16 @@ const STATES: readonly ProbeState[] = ['open', 'closed', 'timeout', 'unreachable
 export const isUp = (ports: readonly PortResult[]): boolean => ports.some((r) => r.state === 'open' || r.state === 'closed');
 
 /**
- * Where probeHosts takes its addresses from when they arrive in pieces: the probe workers get
- * theirs in chunks from the main thread (probe-client.ts), so a slower thread simply takes fewer.
+ * Where probeHosts takes its addresses from: each probe thread claims chunks of the scan's
+ * targets from a counter shared by all threads (probe-worker.ts), so a slower thread simply takes fewer.
  */
 export interface HostFeed {
   readonly family: Family;
-  /** The next address, or undefined when none is at hand right now. */
+  /** The next address, or undefined when the feed has ended. */
   next(): string | undefined;
-  /** After next() gave undefined: resolves true when more may have arrived, false when the feed ended. */
-  more(): Promise<boolean>;
 }
 
-const isFeed = (t: ScanTargets | HostFeed): t is HostFeed => 'more' in t;
+const isFeed = (t: ScanTargets | HostFeed): t is HostFeed => 'next' in t;
 
 /** One host being probed: its port results fill in as the probes end. */
 class HostRun {
@@ -172,7 +170,7 @@ export async function probeHosts(
   if (isFeed(targets)) feed = targets;
   else {
     const iterator = targets.ips();
-    feed = { family: targets.family, next: () => iterator.next().value ?? undefined, more: () => Promise.resolve(false) };
+    feed = { family: targets.family, next: () => iterator.next().value ?? undefined };
     workers = Math.min(targets.total, workers);
   }
   workers = Math.max(1, workers);
@@ -186,7 +184,6 @@ export async function probeHosts(
   // finished host pulls the next address from the feed.
   let active = 0;
   let ended = false;
-  let waiting = false;
   let pumping = false;
   let again = false;
   let failure: { err: unknown } | undefined;
@@ -245,14 +242,7 @@ export async function probeHosts(
       while (active < workers && !stopped()) {
         const ip = feed.next();
         if (ip === undefined) {
-          if (!ended && !waiting) {
-            waiting = true;
-            void feed.more().then((more) => {
-              waiting = false;
-              if (!more) ended = true;
-              pump();
-            });
-          }
+          ended = true;
           break;
         }
         active++;

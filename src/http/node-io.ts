@@ -35,6 +35,16 @@ export function requestHeader(c: Context, name: string): string | undefined {
   return value;
 }
 
+/**
+ * Sets a response header: on node straight onto the ServerResponse while its headers are unsent
+ * (no undici Headers built), otherwise onto the finished Response.
+ */
+export function setResponseHeader(c: Context, name: string, value: string): void {
+  const outgoing = outgoingOf(c);
+  if (outgoing && !outgoing.headersSent) outgoing.setHeader(name, value);
+  else c.res.headers.set(name, value);
+}
+
 const decoder = new TextDecoder(); // UTF-8, a leading BOM dropped, invalid bytes replaced: as Request.text()
 
 /**
@@ -44,9 +54,9 @@ const decoder = new TextDecoder(); // UTF-8, a leading BOM dropped, invalid byte
  * was announced or the body came chunked. Without the node request this does nothing and the
  * caller keeps its web-standard limit.
  */
-export function lazyNodeBody(c: Context, maxBytes: number): boolean {
+export function lazyNodeBody(c: Context, maxBytes: number): void {
   const incoming = incomingOf(c);
-  if (!incoming) return false;
+  if (!incoming) return;
   let bytes: Promise<Buffer> | undefined;
   const read = () => (bytes ??= readCapped(incoming, maxBytes));
   // Hono reads bodies through `bodyCache` (one entry per kind, any other kind converted from the
@@ -58,10 +68,10 @@ export function lazyNodeBody(c: Context, maxBytes: number): boolean {
     get: () => read().then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)),
   });
   Object.defineProperty(cache, 'text', { configurable: true, enumerable: true, get: () => read().then((b) => decoder.decode(b)) });
-  return true;
 }
 
-const tooLarge = (maxBytes: number) => new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${maxBytes === 1024 * 1024 ? '1 MiB' : `${maxBytes} bytes`}`);
+/** The 413 of a body over `maxBytes`, however it was found out (announced length or streamed). */
+export const payloadTooLargeError = (maxBytes: number): AppError => new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${maxBytes === 1024 * 1024 ? '1 MiB' : `${maxBytes} bytes`}`);
 
 function readCapped(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -81,7 +91,7 @@ function readCapped(incoming: IncomingMessage, maxBytes: number): Promise<Buffer
       if (size > maxBytes) {
         // Stop buffering; the adapter drains (or drops) the rest after the 413 is sent.
         incoming.pause();
-        return done(tooLarge(maxBytes));
+        return done(payloadTooLargeError(maxBytes));
       }
       chunks.push(chunk);
     };

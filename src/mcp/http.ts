@@ -9,7 +9,7 @@ import { errorResponse, jsonBodyOnce } from '../http/errors.ts';
 import { authenticate, type BearerVerifier } from '../http/middleware/authenticate.ts';
 import type { AppEnv } from '../http/types.ts';
 import type { ServiceEnv } from '../services/env.ts';
-import { callTool, createMcpServer, ProtocolError, toolIndex } from './server.ts';
+import { callTool, createMcpServer, isObject, ProtocolError, toolIndex } from './server.ts';
 import { parseToolsets, type PreparedTool } from './tools.ts';
 import { requestHeader } from '../http/node-io.ts';
 
@@ -56,16 +56,17 @@ function wantsProgress(body: unknown): boolean {
  */
 const FAST_PATH_EXTRA = { signal: new AbortController().signal, sendNotification: async () => {} };
 
-/** A well-formed JSON-RPC tools/call request without a progress token; anything else takes the SDK's path. */
+/** A well-formed JSON-RPC tools/call request (the caller has ruled out a progress token); anything else takes the SDK's path. */
 function isPlainToolCall(body: unknown): body is { id: string | number; params?: Record<string, unknown> } {
   if (typeof body !== 'object' || body === null) return false;
   const m = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
   if (m.jsonrpc !== '2.0' || m.method !== 'tools/call') return false;
   if (typeof m.id !== 'string' && !Number.isSafeInteger(m.id)) return false;
   if (m.params === undefined) return true;
-  if (typeof m.params !== 'object' || m.params === null || Array.isArray(m.params)) return false;
+  if (!isObject(m.params)) return false;
+  // (A progress token was ruled out by the caller: such a call streams, through the SDK.)
   const meta = (m.params as { _meta?: unknown })._meta;
-  return meta === undefined || (typeof meta === 'object' && meta !== null && !Array.isArray(meta) && (meta as { progressToken?: unknown }).progressToken === undefined);
+  return meta === undefined || isObject(meta);
 }
 
 /**

@@ -94,7 +94,7 @@ interface ToolCallParams {
   _meta?: { progressToken?: ProgressToken };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const invalidParams = (message: string) => new ProtocolError(ErrorCode.InvalidParams, `Invalid params: ${message}`);
 
 /** The params of a tools/call, or -32602 naming what is wrong with them. */

@@ -6,11 +6,11 @@
 // first start whose key opens a secret already sealed there (or, with none sealed, any key).
 import { ne } from 'drizzle-orm';
 import { credentials, webhooks } from '../db/schema/index.ts';
-import { decryptSecret } from '../platform/crypto.ts';
 import { keyFingerprint, type KeyMaterial } from '../platform/keys.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { getAppState, setAppState } from './app-state.ts';
-import { credentialAad } from './credentials/internal.ts';
+import { unsealCredentialSecrets } from './credentials/internal.ts';
+import { openSecret } from './webhooks/internal.ts';
 import type { ServiceEnv } from './env.ts';
 
 export const KEY_FINGERPRINT = 'keys.fingerprint';
@@ -21,13 +21,13 @@ const MISMATCH =
   'this database was sealed with another master key: every rackd process on one database needs the same key ' +
   '(ENCRYPTION_KEY, or the DATA_DIR/master.key the data was written with); refusing to start rather than seal secrets nobody else can open';
 
-/** True when `keys` opens a secret already sealed in the database (or none is sealed). */
-function opensSealedSecret(db: DbOrTx, keys: KeyMaterial): boolean {
-  const cred = db.select({ id: credentials.id, secret: credentials.secret }).from(credentials).where(ne(credentials.secret, '')).limit(1).get();
+/** True when env.keys opens a secret already sealed in the database (or none is sealed). */
+function opensSealedSecret(env: ServiceEnv, db: DbOrTx): boolean {
+  const cred = db.select({ id: credentials.id, name: credentials.name, secret: credentials.secret }).from(credentials).where(ne(credentials.secret, '')).limit(1).get();
   const hook = cred ? undefined : db.select({ id: webhooks.id, secret: webhooks.secret }).from(webhooks).where(ne(webhooks.secret, '')).limit(1).get();
   try {
-    if (cred) decryptSecret(keys.derive('credential-encryption'), cred.secret, credentialAad(cred.id));
-    else if (hook) decryptSecret(keys.derive('webhook-secret-encryption'), hook.secret, `webhook:${hook.id}`);
+    if (cred) unsealCredentialSecrets(env.keys, cred);
+    else if (hook) openSecret(env, hook);
     return true;
   } catch {
     return false;
@@ -41,7 +41,7 @@ export function verifyKeyMaterial(env: ServiceEnv): void {
     (tx) => {
       const stored = getAppState(tx, KEY_FINGERPRINT);
       if (stored === mine) return;
-      if (stored !== undefined || !opensSealedSecret(tx, env.keys)) throw new KeyMismatchError(MISMATCH);
+      if (stored !== undefined || !opensSealedSecret(env, tx)) throw new KeyMismatchError(MISMATCH);
       setAppState(tx, KEY_FINGERPRINT, mine, env.clock.now().toISOString());
     },
     { behavior: 'immediate' },

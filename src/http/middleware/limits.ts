@@ -4,12 +4,12 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../platform/errors.ts';
 import { errorResponse } from '../errors.ts';
-import { incomingOf, lazyNodeBody, outgoingOf, requestHeader } from '../node-io.ts';
+import { incomingOf, lazyNodeBody, payloadTooLargeError, requestHeader, setResponseHeader } from '../node-io.ts';
 import type { AppEnv } from '../types.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-const payloadTooLarge = (c: Parameters<typeof errorResponse>[0]) => errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', 'Request body exceeds 1 MiB'));
+const payloadTooLarge = (c: Parameters<typeof errorResponse>[0], maxSize: number) => errorResponse(c, payloadTooLargeError(maxSize));
 
 /**
  * 413 PAYLOAD_TOO_LARGE for bodies over the cap, announced by Content-Length (refused before any
@@ -19,7 +19,7 @@ const payloadTooLarge = (c: Parameters<typeof errorResponse>[0]) => errorRespons
  * Request with an AbortSignal for every request, bodiless or not.
  */
 export function maxBody(maxSize = MAX_BODY_BYTES): MiddlewareHandler<AppEnv> {
-  const fallback = bodyLimit({ maxSize, onError: (c) => payloadTooLarge(c as Parameters<typeof errorResponse>[0]) });
+  const fallback = bodyLimit({ maxSize, onError: (c) => payloadTooLarge(c as Parameters<typeof errorResponse>[0], maxSize) });
   return async function maxBodyMiddleware(c, next) {
     const incoming = incomingOf(c);
     if (!incoming) return fallback(c, next);
@@ -27,7 +27,7 @@ export function maxBody(maxSize = MAX_BODY_BYTES): MiddlewareHandler<AppEnv> {
     // The adapter gives a GET or HEAD request no body, whatever the client sent.
     if (method === 'GET' || method === 'HEAD') return next();
     const length = requestHeader(c, 'content-length');
-    if (length !== undefined && requestHeader(c, 'transfer-encoding') === undefined && Number.parseInt(length, 10) > maxSize) return payloadTooLarge(c);
+    if (length !== undefined && requestHeader(c, 'transfer-encoding') === undefined && Number.parseInt(length, 10) > maxSize) return payloadTooLarge(c, maxSize);
     lazyNodeBody(c, maxSize);
     return next();
   };
@@ -67,10 +67,6 @@ export function closeUnreadBodies(): MiddlewareHandler<AppEnv> {
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD') return;
     const incoming = incomingOf(c);
-    if (incoming && !incoming.complete) {
-      const outgoing = outgoingOf(c);
-      if (outgoing && !outgoing.headersSent) outgoing.setHeader('Connection', 'close');
-      else c.res.headers.set('Connection', 'close');
-    }
+    if (incoming && !incoming.complete) setResponseHeader(c, 'Connection', 'close');
   };
 }

@@ -5,7 +5,7 @@ import type { RateLimitHit, RateLimitStore } from '../../auth/rate-limit-store.t
 import { formatCidr, maskOf, parseIp } from '../../net/ip.ts';
 import { AppError } from '../../platform/errors.ts';
 import { errorResponse } from '../errors.ts';
-import { outgoingOf } from '../node-io.ts';
+import { setResponseHeader } from '../node-io.ts';
 import type { AppEnv } from '../types.ts';
 
 export interface RateLimitOptions {
@@ -43,12 +43,9 @@ export function rateLimitKey(ip: string): string {
 }
 
 function setHeaders(c: Context<AppEnv>, limit: number, hit: RateLimitHit): void {
-  // On node straight onto the ServerResponse (node-io.ts): no Headers built for three values.
-  const outgoing = outgoingOf(c);
-  const set = outgoing && !outgoing.headersSent ? (name: string, value: string) => void outgoing.setHeader(name, value) : (name: string, value: string) => c.res.headers.set(name, value);
-  set('X-RateLimit-Limit', String(limit));
-  set('X-RateLimit-Remaining', String(Math.max(0, limit - hit.count)));
-  set('X-RateLimit-Reset', String(Math.ceil(hit.resetAt / 1000)));
+  setResponseHeader(c, 'X-RateLimit-Limit', String(limit));
+  setResponseHeader(c, 'X-RateLimit-Remaining', String(Math.max(0, limit - hit.count)));
+  setResponseHeader(c, 'X-RateLimit-Reset', String(Math.ceil(hit.resetAt / 1000)));
 }
 
 function tooMany(c: Context<AppEnv>, code: 'RATE_LIMIT_EXCEEDED' | 'LOGIN_RATE_LIMIT_EXCEEDED', limit: number, hit: RateLimitHit): Response {

@@ -42,11 +42,11 @@ export interface ExportOutput {
   chunks: AsyncIterable<string>;
 }
 
-async function readInput(c: Context<AppEnv>, b: HttpBinding, decode: QueryDecoder): Promise<Record<string, unknown>> {
+async function readInput(c: Context<AppEnv>, b: HttpBinding, decode: QueryDecoder, arrays: ReadonlySet<string>): Promise<Record<string, unknown>> {
   const source = inputSource(b);
   const params = c.req.param() as Record<string, string>;
   if (source === 'query') {
-    const query = queryObject(c, new Set(b.arrayQuery ?? []));
+    const query = queryObject(c, arrays);
     const input = assembleInput(b, { params, query });
     // Only what the query string carried is text to decode (path params and fixed values are not).
     decode(input, Object.keys(query).map((k) => b.rename?.[k] ?? k));
@@ -95,8 +95,9 @@ export function catalogueRoutes(env: ServiceEnv, ops: readonly Operation[]): Hon
   for (const { op, b } of routes) {
     const decode = inputSource(b) === 'query' ? queryDecoder(op.input) : () => {};
     const gate = b.body === 'array' ? { mapPath: bracketed } : {};
+    const arrays = new Set(b.arrayQuery ?? []);
     app.on(b.method, b.path.replace(/^\/api/, ''), async (c) => {
-      const parsed = gateInput(op, await readInput(c, b, decode), gate);
+      const parsed = gateInput(op, await readInput(c, b, decode, arrays), gate);
       if (!parsed.ok) throw parsed.error;
       const out = await op.run(env, c.get('caller'), parsed.data, { userAgent: requestHeader(c, 'user-agent') ?? '' });
       return respond(c, env, b, out);

@@ -5,7 +5,7 @@ import type { CallerContext } from '../../auth/context.ts';
 import { apiKeys } from '../../db/schema/index.ts';
 import { safeEqual, sha256Hex } from '../../platform/ids.ts';
 import type { ServiceEnv } from '../env.ts';
-import { dataGeneration } from '../../db/generation.ts';
+import { generationCache } from '../../db/generation.ts';
 import { perDb } from '../../db/prepared.ts';
 import { findUser } from '../users/internal.ts';
 import { expandScopes } from '../../auth/scopes.ts';
@@ -75,24 +75,7 @@ interface VerifiedKey {
   isAdmin: boolean;
 }
 
-interface KeyCache {
-  generation: number;
-  byHash: Map<string, VerifiedKey>;
-}
-
-const MAX_CACHED_KEYS = 10_000;
-const keyCaches = new WeakMap<object, KeyCache>();
-
-function keyCacheOf(env: ServiceEnv, generation: number): KeyCache {
-  const client = env.db.$client;
-  let cache = keyCaches.get(client);
-  if (!cache) keyCaches.set(client, (cache = { generation, byHash: new Map() }));
-  if (cache.generation !== generation || cache.byHash.size >= MAX_CACHED_KEYS) {
-    cache.byHash.clear();
-    cache.generation = generation;
-  }
-  return cache;
-}
+const keyCache = generationCache<VerifiedKey>(10_000);
 
 const contextOf = (k: VerifiedKey, meta: RequestMeta): CallerContext => ({
   actor: { kind: 'api_key', userId: k.userId, username: k.username, keyId: k.keyId, ...(k.scopes ? { scopes: k.scopes } : {}) },
@@ -108,9 +91,8 @@ export function authenticateApiKey(env: ServiceEnv, key: string, meta: RequestMe
   const keyHash = sha256Hex(key);
   const now = env.clock.now().getTime();
   // Read before the rows: a commit landing in between moves it again, so the next request reloads.
-  const generation = dataGeneration(env.db);
-  const cache = generation === undefined ? undefined : keyCacheOf(env, generation);
-  let verified = cache?.byHash.get(keyHash);
+  const cache = keyCache(env.db);
+  let verified = cache?.get(keyHash);
   if (!verified) {
     const row = apiKeyByHash(env.db).get({ keyHash });
     if (!row || !safeEqual(row.keyHash, keyHash)) return { ok: false, code: 'UNAUTHORIZED' };
@@ -132,7 +114,7 @@ export function authenticateApiKey(env: ServiceEnv, key: string, meta: RequestMe
       permissions: ctx.permissions,
       isAdmin: ctx.isAdmin,
     };
-    cache?.byHash.set(keyHash, verified);
+    cache?.set(keyHash, verified);
   } else if (verified.expiresAtMs !== undefined && !(verified.expiresAtMs > now)) {
     return { ok: false, code: 'EXPIRED_KEY' };
   }

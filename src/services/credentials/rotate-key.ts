@@ -10,9 +10,8 @@ import type { KeyMaterial } from '../../platform/keys.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { recordKeyFingerprint } from '../key-check.ts';
+import { webhookAad } from '../webhooks/internal.ts';
 import { credentialAad } from './internal.ts';
-
-const webhookAad = (id: string) => `webhook:${id}`;
 
 function reseal(from: Buffer, to: Buffer, sealed: string, aad: string, what: string): string {
   let plain: string;

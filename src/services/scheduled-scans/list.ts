@@ -12,10 +12,9 @@ export async function listScheduledScans(env: ServiceEnv, ctx: CallerContext, ra
     requirePermission(ctx, 'scheduled-scan:list');
     const input = ListScheduledScansInputSchema.parse(raw);
     const window = pageWindow(input);
-    const enabled = input.enabled;
     const where = and(
       input.network_id ? eq(scheduledScans.networkId, input.network_id) : undefined,
-      enabled === undefined ? undefined : eq(scheduledScans.enabled, enabled),
+      input.enabled === undefined ? undefined : eq(scheduledScans.enabled, input.enabled),
     );
     const rows = env.db.select().from(scheduledScans).where(where).orderBy(asc(scheduledScans.name), asc(scheduledScans.id)).limit(window.limit).offset(window.offset).all();
     const total = env.db.select({ n: count() }).from(scheduledScans).where(where).get()!.n;

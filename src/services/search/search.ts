@@ -31,18 +31,17 @@ const MAX_WORDS = 16;
  * NUL ends the expression ("unterminated string"), and no indexed text holds one anyway.
  */
 export const searchWords = (query: string): string[] => query.split(/[\s\p{Cc}]+/u).filter(Boolean).slice(0, MAX_WORDS);
-const words = searchWords;
 const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
 /** Each word becomes a quoted prefix term; FTS5 syntax in user input is never interpreted. Callers skip a query without words. */
 export function toMatchExpression(query: string): string {
-  return words(query)
+  return searchWords(query)
     .map((w) => `${quote(w)}*`)
     .join(' AND ');
 }
 
 /** The whole query as one phrase anchored at the start of the name, its last word a prefix. */
-export const toAnchoredExpression = (query: string): string => `^${quote(words(query).join(' '))}*`;
+export const toAnchoredExpression = (query: string): string => `^${quote(searchWords(query).join(' '))}*`;
 
 /**
  * The SQL of one search, per set of kinds searched. `@match` is the match expression,
@@ -136,7 +135,7 @@ export async function search(env: ServiceEnv, ctx: CallerContext, raw: unknown) 
       throw new AppError('FORBIDDEN', 'Forbidden: requires device:list, network:list or datacenter:list');
     }
     const window = pageWindow(input);
-    if (words(input.query).length === 0) return page([], 0, window);
+    if (searchWords(input.query).length === 0) return page([], 0, window);
     const st = statementsFor(env.db, wanted);
     const params = { match: toMatchExpression(input.query), anchored: toAnchoredExpression(input.query) };
     const hits = pageOfHits(st, params, window);

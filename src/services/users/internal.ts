@@ -1,7 +1,7 @@
 // Shared helpers of the user and role verbs: row mapping, lookups, effective permissions.
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { dataGeneration } from '../../db/generation.ts';
+import { generationCache } from '../../db/generation.ts';
 import { perDb } from '../../db/prepared.ts';
 import { permissions, rolePermissions, roles, userRoles, users } from '../../db/schema/index.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -104,13 +104,7 @@ export interface UserAccess {
   readonly isAdmin: boolean;
 }
 
-interface AccessCache {
-  generation: number;
-  byUser: Map<string, UserAccess>;
-}
-
-const MAX_CACHED_USERS = 10_000;
-const accessCaches = new WeakMap<object, AccessCache>();
+const accessCache = generationCache<UserAccess>(10_000);
 
 /** A Set that refuses changes once built, so one can be shared by every request of a user. */
 class FrozenSet<T> extends Set<T> {
@@ -143,17 +137,10 @@ const loadAccess = (db: DbOrTx, userId: string): UserAccess => {
  * Inside a transaction the rows read may be uncommitted, so nothing is cached or served there.
  */
 export function accessOfUser(db: DbOrTx, userId: string): UserAccess {
-  const generation = dataGeneration(db);
-  if (generation === undefined) return loadAccess(db, userId);
-  const client = (db as { $client: object }).$client;
-  let cache = accessCaches.get(client);
-  if (!cache) accessCaches.set(client, (cache = { generation, byUser: new Map() }));
-  if (cache.generation !== generation || cache.byUser.size >= MAX_CACHED_USERS) {
-    cache.byUser.clear();
-    cache.generation = generation;
-  }
-  let access = cache.byUser.get(userId);
-  if (!access) cache.byUser.set(userId, (access = loadAccess(db, userId)));
+  const cache = accessCache(db);
+  if (!cache) return loadAccess(db, userId);
+  let access = cache.get(userId);
+  if (!access) cache.set(userId, (access = loadAccess(db, userId)));
   return access;
 }
 

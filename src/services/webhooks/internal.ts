@@ -44,11 +44,11 @@ export function getWebhookOrThrow(db: DbOrTx, id: string): WebhookRow {
 }
 
 // The id is bound in as associated data: a sealed secret copied into another row does not open.
-const aad = (webhookId: string) => `webhook:${webhookId}`;
+export const webhookAad = (webhookId: string): string => `webhook:${webhookId}`;
 export const sealSecret = (env: ServiceEnv, webhookId: string, secret: string): string =>
-  encryptSecret(env.keys.derive('webhook-secret-encryption'), secret, aad(webhookId));
+  encryptSecret(env.keys.derive('webhook-secret-encryption'), secret, webhookAad(webhookId));
 export const openSecret = (env: ServiceEnv, row: Pick<WebhookRow, 'id' | 'secret'>): string =>
-  decryptSecret(env.keys.derive('webhook-secret-encryption'), row.secret, aad(row.id));
+  decryptSecret(env.keys.derive('webhook-secret-encryption'), row.secret, webhookAad(row.id));
 
 /** Validates and normalises an event filter: known types only, duplicates dropped, "*" alone. */
 export function normalizeEvents(events: readonly string[]): string[] {
