@@ -5,10 +5,8 @@ import { AppError } from './platform/errors.ts';
 import { errorResponse, onError } from './http/errors.ts';
 import { healthRoutes, type ReadinessCheck } from './http/health.ts';
 import { authenticate } from './http/middleware/authenticate.ts';
-import { closeUnreadBodies, MAX_BODY_BYTES, maxBody, requestTimeout } from './http/middleware/limits.ts';
-import { rateLimit } from './http/middleware/rate-limit.ts';
-import { requestContext } from './http/middleware/request-context.ts';
-import { securityHeaders } from './http/middleware/security-headers.ts';
+import { edge } from './http/middleware/edge.ts';
+import { MAX_BODY_BYTES } from './http/middleware/limits.ts';
 import type { AppEnv } from './http/types.ts';
 import { catalogueRoutes, publicPaths } from './http/rest/from-catalogue.ts';
 import { openApiDocument } from './http/openapi.ts';
@@ -61,12 +59,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError(onError);
   app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND', 'Not found')));
 
-  app.use('*', requestContext(env.logger, { trustProxy: config.trustProxy, trustedProxies: config.trustedProxies }));
-  app.use('*', securityHeaders());
-  app.use('*', closeUnreadBodies());
-  if (config.requestTimeoutMs > 0) app.use('*', requestTimeout(config.requestTimeoutMs));
-  app.use('*', rateLimit(deps.rateLimitStore, config.rateLimit));
-  app.use('*', maxBody(MAX_BODY_BYTES));
+  app.use(
+    '*',
+    edge({
+      logger: env.logger,
+      clientIp: { trustProxy: config.trustProxy, trustedProxies: config.trustedProxies },
+      rateLimitStore: deps.rateLimitStore,
+      rateLimit: config.rateLimit,
+      maxBodyBytes: MAX_BODY_BYTES,
+      requestTimeoutMs: config.requestTimeoutMs,
+    }),
+  );
 
   app.route('/', healthRoutes(deps.readiness));
   app.route('/', staticRoutes());

@@ -11,7 +11,8 @@ export interface RateLimitHit {
 
 export interface RateLimitStore {
   readonly kind: 'memory' | 'valkey';
-  hit(key: string, windowMs: number): Promise<RateLimitHit>;
+  /** The in-process store answers at once (no promise on every request); Valkey answers later. */
+  hit(key: string, windowMs: number): RateLimitHit | Promise<RateLimitHit>;
 }
 
 export function createMemoryRateLimitStore(now: () => number = Date.now): RateLimitStore & { size(): number } {
@@ -19,7 +20,7 @@ export function createMemoryRateLimitStore(now: () => number = Date.now): RateLi
   let nextPurge = 0;
   return {
     kind: 'memory',
-    async hit(key, windowMs) {
+    hit(key, windowMs) {
       const t = now();
       if (t >= nextPurge) {
         for (const [k, b] of buckets) if (b.resetAt <= t) buckets.delete(k);

@@ -92,7 +92,7 @@ describe('valkey rate-limit store without Valkey', () => {
     // Port 1 on the loopback refuses connections; no queueing, no retry.
     const dead = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     dead.on('error', () => undefined);
-    await assert.rejects(createValkeyRateLimitStore(dead).hit('g:10.0.0.5', 60_000), (err: unknown) => {
+    await assert.rejects(Promise.resolve(createValkeyRateLimitStore(dead).hit('g:10.0.0.5', 60_000)), (err: unknown) => {
       assert.ok(err instanceof AppError, String(err));
       assert.equal(err.code, 'SERVICE_UNAVAILABLE');
       assert.equal(err.message, 'Rate-limit store unavailable');

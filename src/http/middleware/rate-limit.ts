@@ -1,6 +1,6 @@
 // Fixed-window rate limits per client IP: a general budget for every route and a tighter shared
 // budget for login and the other sensitive routes. Headers on every response; 429 + Retry-After.
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { RateLimitHit, RateLimitStore } from '../../auth/rate-limit-store.ts';
 import { formatCidr, maskOf, parseIp } from '../../net/ip.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -42,7 +42,13 @@ export function rateLimitKey(ip: string): string {
   return `${formatCidr({ family: 6, network: parsed.value & maskOf(6, 64), prefix: 64 })}`;
 }
 
-function setHeaders(c: Context<AppEnv>, limit: number, hit: RateLimitHit): void {
+/** The budget a response reports in its X-RateLimit-* headers. */
+export interface RateLimitVerdict {
+  limit: number;
+  hit: RateLimitHit;
+}
+
+export function setRateLimitHeaders(c: Context<AppEnv>, { limit, hit }: RateLimitVerdict): void {
   setResponseHeader(c, 'X-RateLimit-Limit', String(limit));
   setResponseHeader(c, 'X-RateLimit-Remaining', String(Math.max(0, limit - hit.count)));
   setResponseHeader(c, 'X-RateLimit-Reset', String(Math.ceil(hit.resetAt / 1000)));
@@ -58,23 +64,27 @@ function tooMany(c: Context<AppEnv>, code: 'RATE_LIMIT_EXCEEDED' | 'LOGIN_RATE_L
   return res;
 }
 
-export function rateLimit(store: RateLimitStore, opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
-  return async function rateLimitMiddleware(c, next) {
-    if (EXEMPT.has(c.req.path)) return next();
+export type RateLimitOutcome = Response | RateLimitVerdict | undefined;
+
+/**
+ * Counts the request against its client's budgets: a 429 Response when one is spent, else the
+ * budget the response should report (the tighter one when both apply), or undefined when none
+ * applies. Synchronous with the in-process store, so the common request awaits nothing here.
+ */
+export function rateLimiter(store: RateLimitStore, opts: RateLimitOptions): (c: Context<AppEnv>) => RateLimitOutcome | Promise<RateLimitOutcome> {
+  const sensitiveStep = (c: Context<AppEnv>, hit: RateLimitHit): RateLimitOutcome =>
+    hit.count > opts.loginRequests ? tooMany(c, 'LOGIN_RATE_LIMIT_EXCEEDED', opts.loginRequests, hit) : { limit: opts.loginRequests, hit };
+  const generalStep = (c: Context<AppEnv>, ip: string, general: RateLimitHit | undefined): RateLimitOutcome | Promise<RateLimitOutcome> => {
+    if (general && general.count > opts.requests) return tooMany(c, 'RATE_LIMIT_EXCEEDED', opts.requests, general);
+    if (!isSensitive(c.req.method, c.req.path)) return general ? { limit: opts.requests, hit: general } : undefined;
+    const sensitive = store.hit(`l:${ip}`, opts.loginWindowMs);
+    return sensitive instanceof Promise ? sensitive.then((hit) => sensitiveStep(c, hit)) : sensitiveStep(c, sensitive);
+  };
+  return (c) => {
+    if (EXEMPT.has(c.req.path)) return undefined;
     const ip = rateLimitKey(c.get('ip'));
-    let general: RateLimitHit | undefined;
-    if (opts.enabled) {
-      general = await store.hit(`g:${ip}`, opts.windowMs);
-      if (general.count > opts.requests) return tooMany(c, 'RATE_LIMIT_EXCEEDED', opts.requests, general);
-    }
-    let sensitive: RateLimitHit | undefined;
-    if (isSensitive(c.req.method, c.req.path)) {
-      sensitive = await store.hit(`l:${ip}`, opts.loginWindowMs);
-      if (sensitive.count > opts.loginRequests) return tooMany(c, 'LOGIN_RATE_LIMIT_EXCEEDED', opts.loginRequests, sensitive);
-    }
-    await next();
-    // The tighter budget is the one the client must pace itself by.
-    if (sensitive) setHeaders(c, opts.loginRequests, sensitive);
-    else if (general) setHeaders(c, opts.requests, general);
+    if (!opts.enabled) return generalStep(c, ip, undefined);
+    const general = store.hit(`g:${ip}`, opts.windowMs);
+    return general instanceof Promise ? general.then((hit) => generalStep(c, ip, hit)) : generalStep(c, ip, general);
   };
 }

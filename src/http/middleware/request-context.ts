@@ -1,10 +1,9 @@
 // Request id (X-Request-Id in and out), client IP resolution and the access log.
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { anonymousContext } from '../../auth/context.ts';
 import { cidrContains, formatIp, parseCidr, parseIp, unmapIp, type Cidr } from '../../net/ip.ts';
 import { newRequestId } from '../../platform/ids.ts';
-import type { Logger } from '../../platform/logger.ts';
 import { incomingOf, outgoingOf, requestHeader } from '../node-io.ts';
 import type { AppEnv } from '../types.ts';
 
@@ -69,28 +68,26 @@ export function resolveClientIp(peer: string, headers: { xff?: string; realIp?: 
   return vouched;
 }
 
-export function requestContext(logger: Logger, opts: ClientIpOptions): MiddlewareHandler<AppEnv> {
-  const trusted = opts.trustedProxies.map((t) => parseCidr(t)).filter((c): c is Cidr => !!c);
+/**
+ * The request id (a safe X-Request-Id given by the client, else a new one), the client IP and the
+ * anonymous caller, set on the context; the id goes on the response at once.
+ */
+export function requestIdentity(opts: ClientIpOptions): (c: Context<AppEnv>) => string {
+  const trusted = opts.trustedProxies.map((t) => parseCidr(t)).filter((x): x is Cidr => !!x);
   // Forwarded headers are read only when they can matter (a trusted proxy in front).
   const forwarded = opts.trustProxy && trusted.length > 0;
-  return async function requestContextMiddleware(c, next) {
+  return (c) => {
     const given = requestHeader(c, 'x-request-id');
     const requestId = given && SAFE_REQUEST_ID.test(given) ? given : newRequestId();
     const peer = peerAddress(c);
     const ip = forwarded ? resolveClientIp(peer, { xff: requestHeader(c, 'x-forwarded-for'), realIp: requestHeader(c, 'x-real-ip') }, opts, trusted) : canonicalPeer(peer);
-    const log = logger.child({ request_id: requestId });
     c.set('requestId', requestId);
     c.set('ip', ip);
-    c.set('log', log);
     c.set('authMethod', 'none');
     c.set('caller', anonymousContext(requestId, ip));
-    const outgoing = outgoingOf(c);
-    // On node the header goes on the ServerResponse up front (node-io.ts); otherwise onto the
-    // finished Response (c.header() after next() would rebuild it and drop inner headers).
-    outgoing?.setHeader('X-Request-Id', requestId);
-    const started = log.enabled('debug') ? performance.now() : 0;
-    await next();
-    if (!outgoing) c.res.headers.set('X-Request-Id', requestId);
-    if (started) log.debug('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10, ip });
+    // On node the header goes on the ServerResponse up front (node-io.ts); otherwise the caller
+    // puts it onto the finished Response (c.header() after next() would rebuild it and drop inner headers).
+    outgoingOf(c)?.setHeader('X-Request-Id', requestId);
+    return requestId;
   };
 }

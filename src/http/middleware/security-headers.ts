@@ -1,7 +1,6 @@
 // Security headers on every response, including errors and 404s.
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { outgoingOf } from '../node-io.ts';
-import type { AppEnv } from '../types.ts';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -34,24 +33,23 @@ const HSTS = 'max-age=31536000; includeSubDomains';
  * before the route runs (node-io.ts): the adapter's `writeHead` merges the route's own headers over
  * them, so a route's CSP or Cache-Control wins, and no undici `Headers` is built to carry them.
  * Routes never set the fixed ones (the OAuth authorization page sets X-Frame-Options: DENY too);
- * tests/security/headers.test.ts holds every surface to these values.
+ * tests/security/headers.test.ts holds every surface to these values. False when there is no node
+ * response (`app.request()`): then `finishSecurityHeaders` puts them on the finished Response.
  */
-export function securityHeaders(): MiddlewareHandler<AppEnv> {
-  return async function securityHeadersMiddleware(c, next) {
-    const api = c.req.path.startsWith('/api/');
-    const outgoing = outgoingOf(c);
-    if (outgoing) {
-      for (const [k, v] of FIXED_HEADERS) outgoing.setHeader(k, v);
-      outgoing.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-      if (api) outgoing.setHeader('Cache-Control', 'no-store');
-      if ((outgoing.socket as { encrypted?: boolean } | null)?.encrypted) outgoing.setHeader('Strict-Transport-Security', HSTS);
-      return next();
-    }
-    await next();
-    const h = c.res.headers;
-    for (const [k, v] of FIXED_HEADERS) h.set(k, v);
-    if (!h.has('Content-Security-Policy')) h.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    if (api && !h.has('Cache-Control')) h.set('Cache-Control', 'no-store');
-    if (c.req.url.startsWith('https:')) h.set('Strict-Transport-Security', HSTS);
-  };
+export function startSecurityHeaders(c: Context, api: boolean): boolean {
+  const outgoing = outgoingOf(c);
+  if (!outgoing) return false;
+  for (const [k, v] of FIXED_HEADERS) outgoing.setHeader(k, v);
+  outgoing.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  if (api) outgoing.setHeader('Cache-Control', 'no-store');
+  if ((outgoing.socket as { encrypted?: boolean } | null)?.encrypted) outgoing.setHeader('Strict-Transport-Security', HSTS);
+  return true;
+}
+
+export function finishSecurityHeaders(c: Context, api: boolean): void {
+  const h = c.res.headers;
+  for (const [k, v] of FIXED_HEADERS) h.set(k, v);
+  if (!h.has('Content-Security-Policy')) h.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  if (api && !h.has('Cache-Control')) h.set('Cache-Control', 'no-store');
+  if (c.req.url.startsWith('https:')) h.set('Strict-Transport-Security', HSTS);
 }
