@@ -1,5 +1,5 @@
 // Identifiers: UUIDv7 (time-ordered, as Rackd uses) and high-entropy secrets.
-import { createHash, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
@@ -60,8 +60,9 @@ export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+/** One-shot `crypto.hash` (Node ≥ 20.12): a third of createHash's cost, and this runs on every API-key request. */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 /** Constant-time equality of two hex digests (or any equal-length strings). */
