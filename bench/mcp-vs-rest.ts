@@ -7,7 +7,7 @@
 // just the request a client sends once it is connected. The load generator posts raw JSON-RPC;
 // one response is checked first to be a correct, non-error tool result for that device.
 import { compareThroughput, fmt, mib, type Benchmark } from './lib/bench.ts';
-import { ceilingSide, startCeiling } from './lib/ceiling.ts';
+import { captureFloor, ceilingSide, floorSide, startCeiling } from './lib/ceiling.ts';
 import { PROBE_DEVICE } from './device-get.ts';
 import { deviceName, sharedInventory } from './lib/inventory.ts';
 import { runLoad, send } from './lib/load.ts';
@@ -57,12 +57,13 @@ export const mcpVsRest: Benchmark = {
     if (rest.id !== id) throw new Error(`GET ${restPath} returned ${rest.id}`);
 
     const rssBefore = server.rssKb();
-    const bare = await startCeiling();
+    const bare = await startCeiling(await captureFloor(server.url, '/mcp', { method: 'POST', headers: mcpHeaders, body: mcpBody }));
     try {
       const { medians, table } = await compareThroughput(
         settings,
         [
           ceilingSide(bare, CONCURRENCY),
+          floorSide(bare, CONCURRENCY, { method: 'POST', headers: mcpHeaders, body: mcpBody }),
           {
             label: 'REST GET /api/devices/{id}',
             column: 'REST',
@@ -76,9 +77,9 @@ export const mcpVsRest: Benchmark = {
             cpuSeconds: server.cpuSeconds,
           },
         ],
-        [[2, 0], [2, 1]],
+        [[3, 0], [3, 2], [3, 1]],
       );
-      const [b, r, m] = [medians[0]!, medians[1]!, medians[2]!];
+      const [b, f, r, m] = [medians[0]!, medians[1]!, medians[2]!, medians[3]!];
       const ratio = m.rps / b.rps;
       return {
         description:
@@ -88,15 +89,17 @@ export const mcpVsRest: Benchmark = {
           `healthz), with REST \`GET /api/devices/{id}\` for the same device and API key in the same rounds, ` +
           `${CONCURRENCY} keep-alive connections each, closed loop, autocannon in its own process, on the shared ` +
           `${fmt(inv.ids.length)}-device inventory. One MCP response is checked first to carry the device as ` +
-          `\`structuredContent\` without \`isError\`. Ratio = median(MCP req/s) / median(bare req/s).`,
+          `\`structuredContent\` without \`isError\`. Ratio = median(MCP req/s) / median(bare req/s). The floor: the bare ` +
+          `app's \`/floor\` route reading and parsing the same POST body and sending the response rackd gave (see healthz).`,
         target: `ratio ≥ ${TARGET}`,
         ratio,
         pass: ratio >= TARGET,
         table,
         notes: [
-          `Profile findings (see mcp-vs-rest in bench/README.md): beyond the REST read, MCP pays for the SDK's per-request Server and transport (~40 µs; the SDK refuses to reuse either for stateless requests), its per-request promise/AbortController bookkeeping and Headers for requestInfo, and the device serialised twice; the SDK's zod validation is small (0.7 + 1.7 + 4 µs).`,
+          `Profile findings: see mcp-vs-rest in bench/README.md.`,
+          `The floor ÷ bare: ${fmt(f.rps / b.rps, 3)}; MCP ÷ floor: ${fmt(m.rps / f.rps, 3)}.`,
           `MCP ÷ REST: ${fmt(m.rps / r.rps, 3)} (the earlier verdict, target 0.33); REST ÷ bare ${fmt(r.rps / b.rps, 3)}.`,
-          `Server CPU per request (diagnostic): ${fmt(b.cpu)} µs bare Hono, ${fmt(r.cpu)} µs REST, ${fmt(m.cpu)} µs MCP.`,
+          `Server CPU per request (diagnostic): ${fmt(b.cpu)} µs bare Hono, ${fmt(f.cpu)} µs the floor, ${fmt(r.cpu)} µs REST, ${fmt(m.cpu)} µs MCP.`,
           `Response sizes: REST ${fmt(Buffer.byteLength(JSON.stringify(rest)))} bytes, MCP ${fmt(Buffer.byteLength(probe.text))} bytes (the device twice: text content and structuredContent).`,
           `Server RSS (VmRSS): ${mib(rssBefore)} before, ${mib(server.rssKb())} after the benchmark.`,
         ],

@@ -17,8 +17,36 @@ export interface Ceiling {
   stop(): Promise<void>;
 }
 
-export async function startCeiling(): Promise<Ceiling> {
-  const child = spawn(process.execPath, [SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A response of rackd's, as the bare app's `/floor` route repeats it (bare-hono.mjs). */
+export interface FloorResponse {
+  /** The header fields rackd set, without those the node server or Hono adds itself (Date, Connection, Keep-Alive, Content-Length, Content-Type). */
+  headers: Array<[string, string]>;
+  /** The body, and whether it is JSON (serialised per request, as rackd does) or text. */
+  body: string;
+  json: boolean;
+  /** Read and parse the request body first (a POST route). */
+  readBody: boolean;
+}
+
+// Content-Type comes from c.json / c.text, as in rackd.
+const ADDED_BY_NODE = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'content-type']);
+
+/** Captures one rackd response as a floor for the bare app: its header fields and its body. */
+export async function captureFloor(url: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<FloorResponse> {
+  const res = await fetch(url + path, { method: init.method ?? 'GET', headers: init.headers, body: init.body });
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`floor capture of ${path}: ${res.status} ${body.slice(0, 200)}`);
+  const headers: Array<[string, string]> = [];
+  res.headers.forEach((value, name) => {
+    if (!ADDED_BY_NODE.has(name)) headers.push([name, value]);
+  });
+  return { headers, body, json: (res.headers.get('content-type') ?? '').includes('json'), readBody: init.body !== undefined };
+}
+
+/** Starts the bare app; with `floor`, it also answers `/floor` with that response (see bare-hono.mjs). */
+export async function startCeiling(floor?: FloorResponse): Promise<Ceiling> {
+  const env = floor ? { ...process.env, FLOOR: JSON.stringify(floor) } : process.env;
+  const child = spawn(process.execPath, [SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`bare Hono app exited with ${code}: ${out}`)));
@@ -42,6 +70,17 @@ export async function startCeiling(): Promise<Ceiling> {
     },
   };
 }
+
+/**
+ * The bare app's `/floor` route as a side: rackd's response (headers and body, after reading the
+ * request body where rackd does) with none of rackd's work. Send the request rackd got.
+ */
+export const floorSide = (bare: Ceiling, concurrency: number, request: { method?: string; headers?: Record<string, string>; body?: string } = {}): Side => ({
+  label: 'bare Hono, rackd response',
+  column: 'floor',
+  load: (durationMs) => runLoad({ url: bare.url, path: '/floor', method: request.method, headers: request.headers, body: request.body, concurrency, durationMs }),
+  cpuSeconds: bare.cpuSeconds,
+});
 
 /** The bare app as the first side of a compareThroughput: its one route, `concurrency` connections. */
 export const ceilingSide = (bare: Ceiling, concurrency: number): Side => ({

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, toAppError } from '../platform/errors.ts';
 import type { AppEnv } from './types.ts';
-import { requestHeader } from './node-io.ts';
+import { nodeBody, requestHeader } from './node-io.ts';
 
 export function errorResponse(c: Context<AppEnv>, err: AppError): Response {
   const body: Record<string, unknown> = { error: err.message, code: err.code };
@@ -37,7 +37,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** A request body as text; bytes that are not UTF-8 are a 400 INVALID_JSON, never silently replaced. */
 export async function readUtf8(c: Context<AppEnv>): Promise<string> {
-  const bytes = await c.req.arrayBuffer();
+  const bytes = await (nodeBody(c) ?? c.req.arrayBuffer());
   try {
     return utf8.decode(bytes);
   } catch {

@@ -59,6 +59,7 @@ export function lazyNodeBody(c: Context, maxBytes: number): void {
   if (!incoming) return;
   let bytes: Promise<Buffer> | undefined;
   const read = () => (bytes ??= readCapped(incoming, maxBytes));
+  nodeBodies.set(c, read);
   // Hono reads bodies through `bodyCache` (one entry per kind, any other kind converted from the
   // first one it finds); getters there make every kind come from the one read.
   const cache = c.req.bodyCache as Record<string, unknown>;
@@ -69,6 +70,15 @@ export function lazyNodeBody(c: Context, maxBytes: number): void {
   });
   Object.defineProperty(cache, 'text', { configurable: true, enumerable: true, get: () => read().then((b) => decoder.decode(b)) });
 }
+
+const nodeBodies = new WeakMap<Context, () => Promise<Buffer>>();
+
+/**
+ * The request body's bytes straight from the node stream (the same single read as `c.req.*`),
+ * or undefined without the node request: lets a reader decode the Buffer itself instead of going
+ * through Hono's body cache and an ArrayBuffer copy.
+ */
+export const nodeBody = (c: Context): Promise<Buffer> | undefined => nodeBodies.get(c)?.();
 
 /** The 413 of a body over `maxBytes`, however it was found out (announced length or streamed). */
 export const payloadTooLargeError = (maxBytes: number): AppError => new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${maxBytes === 1024 * 1024 ? '1 MiB' : `${maxBytes} bytes`}`);

@@ -144,6 +144,7 @@ export const visibleTo = (tool: PreparedTool, ctx: CallerContext): boolean => sa
  * for all. An unknown name is refused rather than ignored, so a typo cannot silently hide tools.
  */
 export function parseToolsets(...values: (string | undefined)[]): readonly Toolset[] | undefined {
+  if (values.every((v) => !v)) return undefined; // the common request names none
   const names = values.flatMap((v) => (v ?? '').split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
   if (names.length === 0) return undefined;
   const unknown = names.filter((n) => !(TOOLSETS as readonly string[]).includes(n));
