@@ -8,7 +8,8 @@ import { createApp } from './app.ts';
 import { createPasswordHasher } from './auth/passwords.ts';
 import { createMemoryRateLimitStore, createValkeyRateLimitStore, type RateLimitStore } from './auth/rate-limit-store.ts';
 import { createSqliteSessionStore, createValkeySessionStore, type SessionStore } from './auth/session-store.ts';
-import { openDataDir, type Db } from './db/client.ts';
+import { DB_FILE, ensureDataDir, type Db } from './db/client.ts';
+import { sqliteEngine } from './db/engine.ts';
 import { stopScans } from './discovery/runner.ts';
 import { startScheduleRunner, type ScheduleRunner } from './discovery/schedule-runner.ts';
 import { startScheduler, type Job, type Scheduler } from './jobs/scheduler.ts';
@@ -108,38 +109,40 @@ async function closeValkey(redis: Redis): Promise<void> {
 /** Opens the database (migrating it) and every store; used by the server and offline commands. */
 export async function openRuntime(config: Config, opts: { logger?: Logger; bootstrap?: boolean } = {}): Promise<Runtime & { valkey?: Redis }> {
   const logger = opts.logger ?? createLogger(config.log);
-  const db: Db = openDataDir(config.dataDir);
+  ensureDataDir(config.dataDir);
+  const engine = sqliteEngine(join(config.dataDir, DB_FILE));
+  const db: Db = engine.sqlite.reader;
   const keys = loadKeyMaterial(config.dataDir, config.encryptionKey);
   let valkey: Redis | undefined;
   if (config.session.store === 'valkey' || config.rateLimit.store === 'valkey') {
     try {
       valkey = await connectValkey(config.valkeyUrl, logger);
     } catch (err) {
-      db.$client.close();
+      await engine.close();
       throw err;
     }
   }
-  const sessions: SessionStore = config.session.store === 'valkey' ? createValkeySessionStore(valkey!) : createSqliteSessionStore(db);
+  const sessions: SessionStore = config.session.store === 'valkey' ? createValkeySessionStore(valkey!) : createSqliteSessionStore({ db, engine });
   const passwords = createPasswordHasher(config.passwords);
   // Services publish into the webhook outbox (also from offline commands: the server's worker
   // delivers what they wrote) and send pings through the webhook worker's sender.
-  const env: ServiceEnv = { db, config, clock: systemClock, logger, passwords, sessions, keys, outbox: webhookOutbox(db), webhookSender };
+  const env: ServiceEnv = { db, engine, config, clock: systemClock, logger, passwords, sessions, keys, outbox: webhookOutbox(db), webhookSender };
   const close = async (): Promise<void> => {
     await passwords.close();
     if (valkey) await closeValkey(valkey);
-    db.$client.close();
+    await engine.close();
   };
   try {
     try {
-      verifyKeyMaterial(env);
+      await verifyKeyMaterial(env);
     } catch (err) {
       // A key generated just now was never used: leave DATA_DIR as it was, for the old key to go back.
       if (err instanceof KeyMismatchError && keys.source === 'generated') rmSync(join(config.dataDir, MASTER_KEY_FILE), { force: true });
       throw err;
     }
-    syncPermissionCatalogue(env);
-    ensureBuiltinScanProfiles(env);
-    ensureSearchIndex(env);
+    await syncPermissionCatalogue(env);
+    await ensureBuiltinScanProfiles(env);
+    await ensureSearchIndex(env);
     await seedDefaultDatacenter(env);
     if (opts.bootstrap) await bootstrapInitialAdmin(env);
     // Only a server (bootstrap) fails scans whose lease expired; scans another live server runs keep theirs.

@@ -3,6 +3,8 @@
 import { and, eq, lt } from 'drizzle-orm';
 import type { ChainableCommander, Redis } from 'iovalkey';
 import type { Db } from '../db/client.ts';
+import type { Engine } from '../db/engine.ts';
+import { syncWrite } from '../db/sync-write.ts';
 import { sessions } from '../db/schema/index.ts';
 import { AppError } from '../platform/errors.ts';
 
@@ -26,26 +28,28 @@ export interface SessionStore {
   ping(): Promise<void>;
 }
 
-export function createSqliteSessionStore(db: Db): SessionStore {
+/** Sessions in the database: reads on the read-only connection, writes queued on the writer. */
+export function createSqliteSessionStore(env: { db: Db; engine: Engine }): SessionStore {
+  const { db } = env;
   return {
     kind: 'sqlite',
     async create(rec) {
-      db.insert(sessions).values(rec).run();
+      await syncWrite(env, (tx) => tx.insert(sessions).values(rec).run());
     },
     async get(tokenHash) {
       return db.select().from(sessions).where(eq(sessions.tokenHash, tokenHash)).get();
     },
     async extend(tokenHash, expiresAt) {
-      db.update(sessions).set({ expiresAt }).where(eq(sessions.tokenHash, tokenHash)).run();
+      await syncWrite(env, (tx) => tx.update(sessions).set({ expiresAt }).where(eq(sessions.tokenHash, tokenHash)).run());
     },
     async delete(tokenHash) {
-      db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
+      await syncWrite(env, (tx) => tx.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run());
     },
     async deleteForUser(userId) {
-      return db.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
+      return syncWrite(env, (tx) => tx.delete(sessions).where(eq(sessions.userId, userId)).run().changes);
     },
     async purgeExpired(now) {
-      return db.delete(sessions).where(and(lt(sessions.expiresAt, now.toISOString()))).run().changes;
+      return syncWrite(env, (tx) => tx.delete(sessions).where(and(lt(sessions.expiresAt, now.toISOString()))).run().changes);
     },
     async ping() {
       db.$client.prepare('SELECT 1').get();

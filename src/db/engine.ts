@@ -23,7 +23,7 @@
 //   what it read) must lock what it reads on PostgreSQL: that is engine-specific and belongs
 //   behind a small interface in db/ (allocation, leases), not in verbs.
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import { openDatabase } from './client.ts';
+import { openDatabase, type Db } from './client.ts';
 import { openPostgres } from './pg-client.ts';
 import * as pgSchema from './schema-pg/index.ts';
 import * as sqliteSchema from './schema/index.ts';
@@ -56,8 +56,16 @@ function fifo() {
   };
 }
 
+/** The SQLite engine's two connections, for code not yet written against the shared contract (db/sync-write.ts). */
+export interface SqliteConnections {
+  /** Read-only: every read outside a transaction (committed data only). */
+  reader: Db;
+  /** The one writer: only inside `write`, which owns its transactions. */
+  writer: Db;
+}
+
 /** SQLite: a writer connection behind a FIFO mutex, a reader connection for everything else. */
-export function sqliteEngine(file: string): Engine {
+export function sqliteEngine(file: string): Engine & { readonly sqlite: SqliteConnections } {
   // A second connection needs a file: an in-memory database is one connection's alone.
   if (file === ':memory:' || file === '') throw new Error('the SQLite engine needs a database file');
   const writerDb = openDatabase(file);
@@ -88,6 +96,7 @@ export function sqliteEngine(file: string): Engine {
   return {
     dialect: 'sqlite',
     tables: sqliteSchema as unknown as Tables,
+    sqlite: { reader: readerDb, writer: writerDb },
     reader,
     write: <T>(fn: (tx: Tx) => Promise<T>) =>
       queued(async () => {

@@ -83,14 +83,15 @@ export class ScanManager {
   /** Renews the lease of every scan running here; one that ended elsewhere is stopped. */
   private beat(): void {
     for (const [scanId, a] of this.active) {
-      try {
-        if (renewLease(this.env, scanId)) continue;
-        a.stopReason ??= 'gone';
-        a.controller.abort();
-      } catch (err) {
+      renewLease(this.env, scanId).then(
+        (renewed) => {
+          if (renewed) return;
+          a.stopReason ??= 'gone';
+          a.controller.abort();
+        },
         // A busy database: the next beat tries again, well within the lease.
-        this.env.logger.warn('discovery: could not renew a scan lease', { scan: scanId, err: err as Error });
-      }
+        (err: unknown) => this.env.logger.warn('discovery: could not renew a scan lease', { scan: scanId, err: err as Error }),
+      );
     }
   }
 
@@ -201,7 +202,7 @@ export class ScanManager {
     const timer = setInterval(flush, FLUSH_MS);
     timer.unref();
     try {
-      markRunning(env, job.scanId);
+      await markRunning(env, job.scanId);
       for (const l of a.listeners) l({ ...counts });
       const rdns = job.reverseDns
         ? createReverseResolver({

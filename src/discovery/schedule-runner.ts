@@ -29,11 +29,11 @@ async function startScanFor(env: ServiceEnv, requestId: string, req: ScanRequest
 /** One pass: starts every due run. Exposed for tests and for `runNow`. */
 export async function runDueSchedules(env: ServiceEnv, now: Date = env.clock.now()): Promise<TickResult> {
   const result: TickResult = { started: [], failed: [] };
-  for (const run of claimDueRuns(env, now)) {
+  for (const run of await claimDueRuns(env, now)) {
     const requestId = newId();
     try {
       const scanId = await startScanFor(env, requestId, run.request);
-      if (run.source === 'scheduled_scan') recordScheduledScan(env, run.id, scanId);
+      if (run.source === 'scheduled_scan') await recordScheduledScan(env, run.id, scanId);
       result.started.push({ source: run.source, id: run.id, scanId });
     } catch (err) {
       const e = toAppError(err);

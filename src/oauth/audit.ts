@@ -37,6 +37,6 @@ export function oauthEvent(
   status: 'success' | 'failure',
   change: AuditChange = {},
   error?: { code: string; message: string },
-): void {
-  recordEvent(server.env, oauthContext(server, base, who), meta, status, change, error);
+): Promise<void> {
+  return recordEvent(server.env, oauthContext(server, base, who), meta, status, change, error);
 }

@@ -54,7 +54,7 @@ export async function resolveClient(server: OAuthServer, clientId: string): Prom
       throw err;
     }
     // Recorded so that codes and grants can reference the client and users can see and revoke it.
-    const row = server.store.write((w) =>
+    const row = await server.store.write((w) =>
       w.upsertCimdClient(clientId, {
         name: doc.client_name,
         redirectUris: doc.redirect_uris,

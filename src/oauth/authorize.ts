@@ -148,13 +148,13 @@ export async function authorizePost(server: OAuthServer, c: C): Promise<Response
   const who = { userId: actor.userId, clientId: r.client.clientId, scope: r.scopes.join(' ') };
   const audit = { resource: 'oauth_client', resourceId: r.client.id };
   if (action === 'deny') {
-    oauthEvent(server, session, who, { action: 'oauth_consent.deny', ...audit }, 'success', { extra: { client_id: r.client.clientId, scope: who.scope } });
+    await oauthEvent(server, session, who, { action: 'oauth_consent.deny', ...audit }, 'success', { extra: { client_id: r.client.clientId, scope: who.scope } });
     return redirect(c, redirectWith(r.redirectUri, issuer, { error: 'access_denied', error_description: 'The user denied the request', state: r.state }), 303);
   }
   const code = CODE_PREFIX + randomToken(32);
   const nowMs = env.clock.now().getTime();
   const grantId = newId();
-  server.store.write((w) => {
+  await server.store.write((w) => {
     w.insertCode(code, {
       clientId: r.client.id,
       userId: actor.userId,
@@ -172,6 +172,6 @@ export async function authorizePost(server: OAuthServer, c: C): Promise<Response
       after: { client_id: r.client.clientId, client_name: r.client.name, user_id: actor.userId, scope: who.scope, redirect_uri: r.redirectUri },
     });
   });
-  oauthEvent(server, session, { ...who, grantId }, { action: 'oauth_consent.grant', ...audit }, 'success', { extra: { client_id: r.client.clientId, scope: who.scope, redirect_uri: r.redirectUri } });
+  await oauthEvent(server, session, { ...who, grantId }, { action: 'oauth_consent.grant', ...audit }, 'success', { extra: { client_id: r.client.clientId, scope: who.scope, redirect_uri: r.redirectUri } });
   return redirect(c, redirectWith(r.redirectUri, issuer, { code, state: r.state }), 303);
 }

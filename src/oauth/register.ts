@@ -75,15 +75,15 @@ export async function registerEndpoint(server: OAuthServer, c: Context<AppEnv>):
     const { client_secret: _secret, ...withoutSecret } = out as typeof out & { client_secret?: string };
     // The client row and its event commit together (the outbox), so a subscriber hears of every
     // registered client and of none that failed to register.
-    server.store.write((w) => {
+    await server.store.write((w) => {
       w.insertClient(row);
       w.publish(oauthContext(server, c.get('caller')), 'oauth_client.created', { resource_id: id, after: withoutSecret });
     });
-    oauthEvent(server, c.get('caller'), undefined, { action: 'oauth_client.register', resource: 'oauth_client', resourceId: id }, 'success', { after: withoutSecret });
+    await oauthEvent(server, c.get('caller'), undefined, { action: 'oauth_client.register', resource: 'oauth_client', resourceId: id }, 'success', { after: withoutSecret });
     return c.json(out, 201);
   } catch (err) {
     if (err instanceof OAuthError) {
-      oauthEvent(server, c.get('caller'), undefined, { action: 'oauth_client.register', resource: 'oauth_client' }, 'failure', {}, { code: err.code, message: err.description });
+      await oauthEvent(server, c.get('caller'), undefined, { action: 'oauth_client.register', resource: 'oauth_client' }, 'failure', {}, { code: err.code, message: err.description });
       return oauthErrorResponse(c, err);
     }
     throw err;

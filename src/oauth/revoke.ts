@@ -38,9 +38,9 @@ export async function revokeEndpoint(server: OAuthServer, c: Context<AppEnv>): P
     if (grantId) {
       const grant = server.store.grant(grantId);
       const now = env.clock.now().toISOString();
-      const changed = server.store.write((w) => w.revokeGrant(grantId, 'client_revoked', now));
+      const changed = await server.store.write((w) => w.revokeGrant(grantId, 'client_revoked', now));
       if (changed && grant) {
-        oauthEvent(
+        await oauthEvent(
           server,
           c.get('caller'),
           { userId: grant.userId, clientId: client.clientId, grantId },

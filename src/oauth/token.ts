@@ -28,16 +28,16 @@ export async function tokenEndpoint(server: OAuthServer, c: Context<AppEnv>): Pr
     if (!GRANTS.has(grantType)) throw new OAuthError('unsupported_grant_type', `Unsupported grant_type ${grantType}`);
     const { client } = authenticateClient(server.store, c.req.header('authorization'), form);
     clientId = client.clientId;
-    server.store.write((w) => w.touchClient(client.id, env.clock.now().toISOString()));
+    await server.store.write((w) => w.touchClient(client.id, env.clock.now().toISOString()));
     let issuance: Issuance;
     if (grantType === 'client_credentials') {
-      issuance = clientCredentialsGrant(server, client, form);
+      issuance = await clientCredentialsGrant(server, client, form);
     } else {
-      const outcome = grantType === 'authorization_code' ? exchangeCode(server, client, form) : refreshGrant(server, client, form);
+      const outcome = await (grantType === 'authorization_code' ? exchangeCode(server, client, form) : refreshGrant(server, client, form));
       if (!outcome.ok) {
         const revoked = 'replayedGrant' in outcome ? outcome.replayedGrant : 'reusedGrant' in outcome ? outcome.reusedGrant : undefined;
         if (revoked && outcome.userId) {
-          oauthEvent(
+          await oauthEvent(
             server,
             base,
             { userId: outcome.userId, clientId: client.clientId, grantId: revoked },
@@ -51,7 +51,7 @@ export async function tokenEndpoint(server: OAuthServer, c: Context<AppEnv>): Pr
       issuance = outcome.issuance;
     }
     const body = await signIssuance(server, issuance);
-    oauthEvent(
+    await oauthEvent(
       server,
       base,
       { userId: issuance.userId, clientId: client.clientId, grantId: issuance.grantId, scope: issuance.scope },
@@ -62,7 +62,7 @@ export async function tokenEndpoint(server: OAuthServer, c: Context<AppEnv>): Pr
     return c.json(body, 200);
   } catch (err) {
     if (!(err instanceof OAuthError)) throw err;
-    oauthEvent(
+    await oauthEvent(
       server,
       base,
       undefined,

@@ -12,12 +12,11 @@ import { audited } from './audit/record.ts';
 import { getAppState, setAppState } from './app-state.ts';
 import { insertDatacenter, toDatacenter } from './datacenters/internal.ts';
 import { issueSetupToken } from './setup/tokens.ts';
+import { syncWrite } from '../db/sync-write.ts';
 
-export function syncPermissionCatalogue(env: ServiceEnv): void {
-  const { db } = env;
+export async function syncPermissionCatalogue(env: ServiceEnv): Promise<void> {
   const now = env.clock.now().toISOString();
-  db.transaction(
-    (tx) => {
+  await syncWrite(env, (tx) => {
       const existing = new Map(tx.select().from(permissions).all().map((p) => [p.name, p]));
       for (const p of PERMISSIONS) {
         const row = existing.get(p.name);
@@ -47,9 +46,7 @@ export function syncPermissionCatalogue(env: ServiceEnv): void {
           if (!want.has(id)) tx.delete(rolePermissions).where(and(eq(rolePermissions.roleId, role.id), eq(rolePermissions.permissionId, id))).run();
         }
       }
-    },
-    { behavior: 'immediate' },
-  );
+    });
 }
 
 const DEFAULT_DC_SEED = 'seed.default_datacenter';
@@ -63,8 +60,7 @@ const DEFAULT_DC_SEED = 'seed.default_datacenter';
 export async function seedDefaultDatacenter(env: ServiceEnv): Promise<boolean> {
   if (getAppState(env.db, DEFAULT_DC_SEED) !== undefined) return false;
   return audited(env, systemContext('bootstrap'), { action: 'datacenter.create', resource: 'datacenter' }, (audit) =>
-    env.db.transaction(
-      (tx) => {
+    syncWrite(env, (tx) => {
         const now = env.clock.now().toISOString();
         // Re-checked under the write lock: another process on the same DATA_DIR may have seeded it.
         if (getAppState(tx, DEFAULT_DC_SEED) !== undefined) return false;
@@ -74,9 +70,7 @@ export async function seedDefaultDatacenter(env: ServiceEnv): Promise<boolean> {
         audit.record(tx, { resourceId: row.id, after: toDatacenter(row) });
         env.logger.info('created the "Default" datacenter on the new database', { id: row.id });
         return true;
-      },
-      { behavior: 'immediate' },
-    ),
+      }),
   );
 }
 
@@ -100,7 +94,7 @@ export async function bootstrapInitialAdmin(env: ServiceEnv): Promise<void> {
   }
   // No user and no INITIAL_ADMIN_*: the web UI's /setup page creates the first admin with this
   // one-time token (only its hash is stored; every start prints a new one).
-  const token = issueSetupToken(env);
+  const token = await issueSetupToken(env);
   const origin = env.config.mcp.issuerUrl || `http://localhost:${env.config.listen.port}`;
   env.logger.warn(
     `no users exist yet. Open ${origin}/setup and enter this one-time setup token to create the first administrator: ${token} ` +

@@ -2,6 +2,7 @@
 import type { PasswordHasher } from '../auth/passwords.ts';
 import type { SessionStore } from '../auth/session-store.ts';
 import type { Db } from '../db/client.ts';
+import type { Engine } from '../db/engine.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import type { KeyMaterial } from '../platform/keys.ts';
@@ -10,7 +11,13 @@ import type { Outbox } from './events/outbox.ts';
 import type { WebhookSender } from './webhooks/sender.ts';
 
 export interface ServiceEnv {
+  /**
+   * Reads outside transactions (SQLite: the engine's read-only connection, committed data only).
+   * Writes go through `engine.write`, or `syncWrite` (db/sync-write.ts) for a synchronous body.
+   */
   db: Db;
+  /** The storage engine: the writer queue and its transactions (db/engine.ts). */
+  engine: Engine;
   config: Config;
   clock: Clock;
   logger: Logger;

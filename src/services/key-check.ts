@@ -12,6 +12,7 @@ import { getAppState, setAppState } from './app-state.ts';
 import { unsealCredentialSecrets } from './credentials/internal.ts';
 import { openSecret } from './webhooks/internal.ts';
 import type { ServiceEnv } from './env.ts';
+import { syncWrite } from '../db/sync-write.ts';
 
 export const KEY_FINGERPRINT = 'keys.fingerprint';
 
@@ -35,17 +36,14 @@ function opensSealedSecret(env: ServiceEnv, db: DbOrTx): boolean {
 }
 
 /** Throws KeyMismatchError when env.keys is not the key this database's data was sealed with. */
-export function verifyKeyMaterial(env: ServiceEnv): void {
+export async function verifyKeyMaterial(env: ServiceEnv): Promise<void> {
   const mine = keyFingerprint(env.keys);
-  env.db.transaction(
-    (tx) => {
+  await syncWrite(env, (tx) => {
       const stored = getAppState(tx, KEY_FINGERPRINT);
       if (stored === mine) return;
       if (stored !== undefined || !opensSealedSecret(env, tx)) throw new KeyMismatchError(MISMATCH);
       setAppState(tx, KEY_FINGERPRINT, mine, env.clock.now().toISOString());
-    },
-    { behavior: 'immediate' },
-  );
+    });
 }
 
 /** Records `next` as the database's key (in the transaction that re-seals its secrets). */

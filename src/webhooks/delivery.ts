@@ -13,6 +13,7 @@ import type { ServiceEnv } from '../services/env.ts';
 import { openSecret, webhookPolicy } from '../services/webhooks/internal.ts';
 import type { AttemptOptions, AttemptOutcome, Leased, WebhookSender } from '../services/webhooks/sender.ts';
 import { WEBHOOK_USER_AGENT, webhookHeaders } from './signing.ts';
+import { syncWrite } from '../db/sync-write.ts';
 
 /** A receiver's answer beyond this is cut off and the attempt counts as failed. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -81,7 +82,7 @@ export async function attemptDelivery(env: ServiceEnv, lease: Leased, opts: Atte
   return finish(env, lease, row.webhookId, ok ? 'success' : opts.retry ? 'next' : 'failed', result.statusCode, result.error, result.durationMs, true);
 }
 
-function finish(
+async function finish(
   env: ServiceEnv,
   lease: Leased,
   webhookId: string,
@@ -90,7 +91,7 @@ function finish(
   error: string,
   durationMs: number,
   logAttempt: boolean,
-): AttemptOutcome {
+): Promise<AttemptOutcome> {
   const nowDate = env.clock.now();
   const now = nowDate.toISOString();
   const { maxAttempts } = env.config.webhooks;
@@ -98,8 +99,7 @@ function finish(
   const next = status === 'retrying' ? new Date(nowDate.getTime() + backoffMs(lease.attempt, env.config.webhooks)).toISOString() : null;
   const done = status === 'success' || status === 'failed' || status === 'abandoned';
   try {
-    env.db.transaction(
-      (tx) => {
+    await syncWrite(env, (tx) => {
         // Only while the lease is still ours: a worker that overran its lease must not overwrite
         // the state another worker has moved on since. The attempt itself is logged either way.
         const mine = tx
@@ -117,9 +117,7 @@ function finish(
         if (logAttempt && (mine > 0 || tx.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.id, lease.id)).get())) {
           tx.insert(webhookAttempts).values({ id: newId(), deliveryId: lease.id, webhookId, attempt: lease.attempt, statusCode, durationMs, error, createdAt: now }).run();
         }
-      },
-      { behavior: 'immediate' },
-    );
+      });
   } catch (err) {
     env.logger.error('could not record a webhook attempt', { delivery: lease.id, err: err as Error });
   }
@@ -127,14 +125,16 @@ function finish(
 }
 
 /** Gives an interrupted lease back: the attempt did not happen as far as the count goes. */
-function release(env: ServiceEnv, lease: Leased): AttemptOutcome {
+async function release(env: ServiceEnv, lease: Leased): Promise<AttemptOutcome> {
   const now = env.clock.now().toISOString();
   try {
-    env.db
-      .update(webhookDeliveries)
-      .set({ status: lease.attempt > 1 ? 'retrying' : 'pending', attempts: lease.attempt - 1, nextAttemptAt: now, leaseUntil: null, updatedAt: now })
-      .where(and(eq(webhookDeliveries.id, lease.id), eq(webhookDeliveries.leaseUntil, lease.leaseUntil)))
-      .run();
+    await syncWrite(env, (tx) =>
+      tx
+        .update(webhookDeliveries)
+        .set({ status: lease.attempt > 1 ? 'retrying' : 'pending', attempts: lease.attempt - 1, nextAttemptAt: now, leaseUntil: null, updatedAt: now })
+        .where(and(eq(webhookDeliveries.id, lease.id), eq(webhookDeliveries.leaseUntil, lease.leaseUntil)))
+        .run(),
+    );
   } catch (err) {
     env.logger.warn('could not release a webhook lease', { delivery: lease.id, err: err as Error });
   }

@@ -16,6 +16,7 @@ import { parseEvents } from '../services/webhooks/internal.ts';
 import { attemptDelivery, type Leased } from './delivery.ts';
 import { ALL_EVENTS } from '../services/events/catalogue.ts';
 import { onEventsWritten } from './notify.ts';
+import { syncWrite } from '../db/sync-write.ts';
 
 export const POLL_INTERVAL_MS = 1_000;
 const FAN_OUT_BATCH = 200;
@@ -30,13 +31,12 @@ export interface Dispatcher {
 }
 
 /** Fans undispatched events out into deliveries; returns how many events it handled. */
-export function fanOut(env: ServiceEnv): number {
+export async function fanOut(env: ServiceEnv): Promise<number> {
   let handled = 0;
   // A plain read first: an idle worker must not take the write lock every second.
   if (!env.db.select({ seq: events.seq }).from(events).where(isNull(events.dispatchedAt)).limit(1).get()) return 0;
   for (;;) {
-    const n = env.db.transaction(
-      (tx) => {
+    const n = await syncWrite(env, (tx) => {
         const batch = tx.select({ seq: events.seq, id: events.id, type: events.type }).from(events).where(isNull(events.dispatchedAt)).orderBy(asc(events.seq)).limit(FAN_OUT_BATCH).all();
         if (batch.length === 0) return 0;
         const hooks = tx.select({ id: webhooks.id, events: webhooks.events }).from(webhooks).where(eq(webhooks.active, true)).all().map((h) => ({ id: h.id, types: new Set(parseEvents(h.events)) }));
@@ -52,9 +52,7 @@ export function fanOut(env: ServiceEnv): number {
         }
         tx.update(events).set({ dispatchedAt: now }).where(inArray(events.seq, batch.map((e) => e.seq))).run();
         return batch.length;
-      },
-      { behavior: 'immediate' },
-    );
+      });
     handled += n;
     if (n < FAN_OUT_BATCH) return handled;
   }
@@ -63,15 +61,14 @@ export function fanOut(env: ServiceEnv): number {
 const DUE = ['pending', 'retrying'] as const;
 
 /** Leases up to `limit` due deliveries. */
-export function claimDue(env: ServiceEnv, limit: number): Leased[] {
+export async function claimDue(env: ServiceEnv, limit: number): Promise<Leased[]> {
   if (limit <= 0) return [];
   const probeNow = env.clock.now().toISOString();
   const anyDue =
     env.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(and(inArray(webhookDeliveries.status, [...DUE]), lte(webhookDeliveries.nextAttemptAt, probeNow))).limit(1).get() ??
     env.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(and(eq(webhookDeliveries.status, 'delivering'), lt(webhookDeliveries.leaseUntil, probeNow))).limit(1).get();
   if (!anyDue) return [];
-  return env.db.transaction(
-    (tx) => {
+  return syncWrite(env, (tx) => {
       const nowMs = env.clock.now().getTime();
       const now = new Date(nowMs).toISOString();
       const due = tx
@@ -98,9 +95,7 @@ export function claimDue(env: ServiceEnv, limit: number): Leased[] {
           .run();
         return { id: d.id, attempt: d.attempts + 1, leaseUntil };
       });
-    },
-    { behavior: 'immediate' },
-  );
+    });
 }
 
 /** Milliseconds until the earliest waiting delivery is due (undefined: none waiting). */
@@ -132,7 +127,7 @@ export function startDispatcher(env: ServiceEnv): Dispatcher {
     }
   };
 
-  const cycle = () => {
+  const cycle = async () => {
     if (stopped) return;
     if (running) {
       again = true;
@@ -142,8 +137,8 @@ export function startDispatcher(env: ServiceEnv): Dispatcher {
     try {
       do {
         again = false;
-        fanOut(env);
-        for (const lease of claimDue(env, concurrency - inFlight.size)) {
+        await fanOut(env);
+        for (const lease of await claimDue(env, concurrency - inFlight.size)) {
           const p = attemptDelivery(env, lease, { retry: true, signal: abort.signal })
             .catch((err: unknown) => env.logger.error('webhook delivery crashed', { delivery: lease.id, err: err as Error }))
             .finally(() => {
@@ -163,7 +158,7 @@ export function startDispatcher(env: ServiceEnv): Dispatcher {
   };
 
   function kick(): void {
-    if (!stopped) setImmediate(cycle);
+    if (!stopped) setImmediate(() => void cycle());
   }
 
   const unsubscribe = onEventsWritten(env.db, kick);

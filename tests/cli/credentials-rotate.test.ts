@@ -11,7 +11,7 @@ import { loadProfileCredentials } from '../../src/services/credentials/probe-cre
 import { decryptSecret, encryptSecret } from '../../src/platform/crypto.ts';
 import { keyMaterialFromSecret } from '../../src/platform/keys.ts';
 import { runRackd } from '../helpers/cli.ts';
-import { ADMIN, startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
+import { ADMIN, startTestServer, tempDir, type TestServer, writerOf } from '../helpers/server.ts';
 
 const COMMUNITY = 'rotate-community-Qx7';
 const PASSWORD = 'rotate-password-Lm3';
@@ -34,7 +34,7 @@ async function seed(dir: string, env: Record<string, string> = {}): Promise<{ pr
     assert.equal(profile.status, 201, profile.text);
     const hookId = '0190a0a0-0000-7000-8000-0000000000aa';
     const now = new Date().toISOString();
-    s.env.db
+    writerOf(s.env)
       .insert(webhooks)
       .values({
         id: hookId,
@@ -140,7 +140,7 @@ describe('rackd credentials rotate-key', () => {
     const s = await startTestServer({}, { dataDir: d });
     const before = rows(s);
     // Corrupt one row's seal (as if written under some other key).
-    s.env.db.$client.prepare('UPDATE credentials SET secret = ? WHERE id = ?').run(encryptSecret(randomBytes(32), 'x', `credential:${before[1]!.id}`), before[1]!.id);
+    writerOf(s.env).$client.prepare('UPDATE credentials SET secret = ? WHERE id = ?').run(encryptSecret(randomBytes(32), 'x', `credential:${before[1]!.id}`), before[1]!.id);
     const snapshot = rows(s);
     await s.stop();
     const r = await runRackd(['credentials', 'rotate-key', '--new-key', randomBytes(32).toString('hex'), '--data-dir', d]);

@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import { discoveryScans } from '../../src/db/schema/index.ts';
 import { scanManager } from '../../src/discovery/runner.ts';
 import { ABANDONED_MESSAGE, DISCOVERY_LEASE_JOB, INTERRUPTED_MESSAGE } from '../../src/services/discovery/interrupted.ts';
-import { createTestUser, startTestServer, tempDir, type TestServer } from '../helpers/server.ts';
+import { createTestUser, startTestServer, tempDir, type TestServer, writerOf } from '../helpers/server.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // A 2 s lease (heartbeat every 500 ms); 16 sockets make the scan below last about 16 s.
@@ -28,7 +28,7 @@ describe('scan leases with two servers on one DATA_DIR', () => {
   const row = (srv: TestServer, id: string) => srv.env.db.select().from(discoveryScans).where(eq(discoveryScans.id, id)).get()!;
   const insertScan = (id: string, ownerId: string, heartbeatAt: string) => {
     const now = new Date().toISOString();
-    first.env.db.insert(discoveryScans).values({ id, networkId: netId, status: 'running', scanType: 'quick', totalHosts: 6, ownerId, heartbeatAt, createdAt: now, updatedAt: now }).run();
+    writerOf(first.env).insert(discoveryScans).values({ id, networkId: netId, status: 'running', scanType: 'quick', totalHosts: 6, ownerId, heartbeatAt, createdAt: now, updatedAt: now }).run();
   };
   const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
@@ -93,7 +93,7 @@ describe('scan leases with two servers on one DATA_DIR', () => {
     insertScan(id, 'crashes-soon', new Date().toISOString());
     await second!.server.scheduler.runNow(DISCOVERY_LEASE_JOB);
     assert.equal(row(first, id).status, 'running', 'a fresh lease is respected');
-    first.env.db.update(discoveryScans).set({ heartbeatAt: ago(2_500) }).where(eq(discoveryScans.id, id)).run();
+    writerOf(first.env).update(discoveryScans).set({ heartbeatAt: ago(2_500) }).where(eq(discoveryScans.id, id)).run();
     await second!.server.scheduler.runNow(DISCOVERY_LEASE_JOB);
     const failed = row(first, id);
     assert.equal(failed.status, 'failed');

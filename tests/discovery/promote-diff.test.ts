@@ -10,7 +10,7 @@ import { auditLogs, discoveredDevices, discoveryScans } from '../../src/db/schem
 import type { HostReport } from '../../src/discovery/enrich.ts';
 import { flushFound } from '../../src/services/discovery/persist.ts';
 import { callTool, connectMcp } from '../helpers/mcp.ts';
-import { createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
+import { createTestUser, startTestServer, type TestServer, type TestUser, writerOf } from '../helpers/server.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -107,13 +107,13 @@ describe('promotion and drift', () => {
     const nine = await s.api.post('/api/devices', { name: 'nine', hostname: 'old-name', addresses: [{ ip: '127.90.0.9' }] }, { token: admin.key });
     assert.equal(nine.status, 201, nine.text);
     const ghost = await s.api.post('/api/devices', { name: 'ghost', addresses: [{ ip: '127.90.0.13' }] }, { token: admin.key });
-    s.env.db.delete(discoveredDevices).where(eq(discoveredDevices.id, byIp.get('127.90.0.13').id)).run();
+    writerOf(s.env).delete(discoveredDevices).where(eq(discoveredDevices.id, byIp.get('127.90.0.13').id)).run();
     // Discovery saw .9 as new-name; .3 changed its MAC between two sightings (through the real upsert).
-    s.env.db.update(discoveredDevices).set({ hostname: 'new-name.example.com' }).where(eq(discoveredDevices.id, byIp.get('127.90.0.9').id)).run();
-    s.env.db.update(discoveredDevices).set({ macAddress: '00:0c:29:00:00:01' }).where(eq(discoveredDevices.id, byIp.get('127.90.0.3').id)).run();
+    writerOf(s.env).update(discoveredDevices).set({ hostname: 'new-name.example.com' }).where(eq(discoveredDevices.id, byIp.get('127.90.0.9').id)).run();
+    writerOf(s.env).update(discoveredDevices).set({ macAddress: '00:0c:29:00:00:01' }).where(eq(discoveredDevices.id, byIp.get('127.90.0.3').id)).run();
     const now = new Date().toISOString();
     const scanId = '0190a0a0-0000-7000-8000-0000000000d1';
-    s.env.db.insert(discoveryScans).values({ id: scanId, networkId: netId, status: 'running', scanType: 'custom', totalHosts: 1, createdAt: now, updatedAt: now }).run();
+    writerOf(s.env).insert(discoveryScans).values({ id: scanId, networkId: netId, status: 'running', scanType: 'custom', totalHosts: 1, createdAt: now, updatedAt: now }).run();
     const nothing = { value: '', confidence: 0, reasons: [] };
     const report: HostReport = {
       ip: '127.90.0.3', openPorts: [], services: [], mac: '00:0c:29:00:00:02', vendor: 'VMware, Inc.', hostname: '', hostnameSource: '',
@@ -144,7 +144,7 @@ describe('promotion and drift', () => {
       ],
     );
     // Same short name is no change; a sighting older than stale_days counts as not seen.
-    s.env.db.update(discoveredDevices).set({ hostname: 'old-name.lan', lastSeen: new Date(Date.now() - 10 * 86_400_000).toISOString() }).where(eq(discoveredDevices.id, byIp.get('127.90.0.9').id)).run();
+    writerOf(s.env).update(discoveredDevices).set({ hostname: 'old-name.lan', lastSeen: new Date(Date.now() - 10 * 86_400_000).toISOString() }).where(eq(discoveredDevices.id, byIp.get('127.90.0.9').id)).run();
     const later = (await s.api.get(`/api/discovery/networks/${netId}/diff?stale_days=7`, { token: admin.key })).body;
     assert.deepEqual(later.changes.map((c: any) => c.ip), ['127.90.0.3']);
     assert.deepEqual(later.not_seen.map((x: any) => x.ip), ['127.90.0.9', '127.90.0.13']);

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { auditLogs, discoveredDevices, discoveryScans } from '../../src/db/schema/index.ts';
 import { failInterruptedScans } from '../../src/services/discovery/interrupted.ts';
-import { createTestUser, startTestServer, tempDir, type TestServer, type TestUser } from '../helpers/server.ts';
+import { createTestUser, startTestServer, tempDir, type TestServer, type TestUser, writerOf } from '../helpers/server.ts';
 
 const listen = (server: net.Server, host: string) =>
   new Promise<number>((resolve) => server.listen(0, host, () => resolve((server.address() as net.AddressInfo).port)));
@@ -301,8 +301,8 @@ describe('discovery scans over REST', () => {
     const stale = found.get('127.82.0.1').id;
     const promotedStale = found.get('127.82.0.2').id;
     const dev = await s.api.post('/api/devices', { name: 'cleanup-keep' }, { token: admin.key });
-    s.env.db.update(discoveredDevices).set({ lastSeen: old }).where(eq(discoveredDevices.id, stale)).run();
-    s.env.db.update(discoveredDevices).set({ lastSeen: old, promotedToDeviceId: dev.body.id }).where(eq(discoveredDevices.id, promotedStale)).run();
+    writerOf(s.env).update(discoveredDevices).set({ lastSeen: old }).where(eq(discoveredDevices.id, stale)).run();
+    writerOf(s.env).update(discoveredDevices).set({ lastSeen: old, promotedToDeviceId: dev.body.id }).where(eq(discoveredDevices.id, promotedStale)).run();
     await s.server.scheduler.runNow('discovery-cleanup');
     const left = await devices(netId);
     assert.equal(left.size, 5);
@@ -321,7 +321,7 @@ describe('discovery scans over REST', () => {
     const netId = (await first.api.post('/api/networks', { name: 'restart', subnet: '127.83.0.0/29' }, { token: key })).body.id;
     const now = new Date().toISOString();
     for (const [id, status] of [['0190a0a0-0000-7000-8000-0000000000a1', 'running'], ['0190a0a0-0000-7000-8000-0000000000a2', 'pending'], ['0190a0a0-0000-7000-8000-0000000000a3', 'completed']] as const) {
-      first.env.db.insert(discoveryScans).values({ id, networkId: netId, status, scanType: 'quick', totalHosts: 6, scannedHosts: 2, createdAt: now, updatedAt: now }).run();
+      writerOf(first.env).insert(discoveryScans).values({ id, networkId: netId, status, scanType: 'quick', totalHosts: 6, scannedHosts: 2, createdAt: now, updatedAt: now }).run();
     }
     await first.stop();
     const second = await startTestServer({}, { dataDir });

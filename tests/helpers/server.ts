@@ -15,6 +15,7 @@ import type { ServiceEnv } from '../../src/services/env.ts';
 import { createUser } from '../../src/services/users/create.ts';
 import { eq } from 'drizzle-orm';
 import { roles } from '../../src/db/schema/index.ts';
+import type { Db } from '../../src/db/client.ts';
 import { userContext } from '../../src/services/auth/context.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -137,6 +138,15 @@ export interface TestUser {
 let seq = 0;
 
 /** Creates a user with the given built-in or custom role names and an API key of their own. */
+/**
+ * The SQLite writer connection, for test fixtures that set rows up directly between requests
+ * (env.db is the read-only connection). Never while a server write could be open: tests call it
+ * between awaited requests, when every write body (synchronous today) has committed.
+ */
+export function writerOf(env: ServiceEnv): Db {
+  return (env.engine as unknown as { sqlite: { writer: Db } }).sqlite.writer;
+}
+
 export async function createTestUser(env: ServiceEnv, roleNames: string[], name?: string): Promise<TestUser> {
   const username = name ?? `user${++seq}-${Date.now() % 100000}`;
   const password = `pw-${username}-long-enough`;
@@ -148,7 +158,7 @@ export async function createTestUser(env: ServiceEnv, roleNames: string[], name?
     role_id: roleIds[0],
   });
   const { userRoles } = await import('../../src/db/schema/index.ts');
-  for (const id of roleIds.slice(1)) env.db.insert(userRoles).values({ userId: user.id, roleId: id, createdAt: new Date().toISOString() }).run();
+  for (const id of roleIds.slice(1)) writerOf(env).insert(userRoles).values({ userId: user.id, roleId: id, createdAt: new Date().toISOString() }).run();
   const meta = { requestId: 'test', ip: '127.0.0.1', source: 'api' as const };
   const base = userContext(env, { kind: 'session', userId: user.id, username, sessionHash: '' }, meta);
   const ctx: CallerContext = { ...base, permissions: new Set([...base.permissions, 'apikey:create']) };

@@ -8,7 +8,7 @@ import { auditLogs } from '../../src/db/schema/index.ts';
 import { newId, sha256Hex } from '../../src/platform/ids.ts';
 import { AUDIT_CSV_COLUMNS } from '../../src/services/audit/export.ts';
 import type { ServiceEnv } from '../../src/services/env.ts';
-import { ADMIN, createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
+import { ADMIN, createTestUser, startTestServer, type TestServer, type TestUser, writerOf } from '../helpers/server.ts';
 
 type Row = typeof auditLogs.$inferInsert;
 const DAY = 86_400_000;
@@ -16,7 +16,7 @@ const DAY = 86_400_000;
 /** Inserts entries straight into the table (fast fixtures); returns their ids in insert order. */
 function insertEntries(env: ServiceEnv, rows: Partial<Row>[]): string[] {
   const now = new Date().toISOString();
-  return env.db.transaction((tx) =>
+  return writerOf(env).transaction((tx) =>
     rows.map((r) => {
       const id = r.id ?? newId();
       tx.insert(auditLogs)

@@ -11,7 +11,7 @@ import { parseConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { startServer, type RunningServer } from '../../src/runtime.ts';
 import { callTool, connectMcp } from '../helpers/mcp.ts';
-import { ApiClient, createTestUser, TEST_ENV, tempDir, type TestUser } from '../helpers/server.ts';
+import { ApiClient, createTestUser, TEST_ENV, tempDir, type TestUser, writerOf } from '../helpers/server.ts';
 
 const SECRETS = {
   community: 'community-Zq81xWv',
@@ -130,7 +130,7 @@ describe('credentials and scan profiles', () => {
     assert.equal(r0.status, 201, r0.text);
     const id = r0.body.id as string;
     // As if the master key had been changed without rotate-key: a value sealed for another row.
-    server.runtime.env.db.$client.prepare('UPDATE credentials SET secret = ? WHERE id = ?').run(sealed(ids.v2c!), id);
+    writerOf(server.runtime.env).$client.prepare('UPDATE credentials SET secret = ? WHERE id = ?').run(sealed(ids.v2c!), id);
     const partial = await rest('put', `/api/credentials/${id}`, { description: 'x' });
     assert.equal(partial.status, 409, partial.text);
     assert.equal(partial.body.code, 'CONFLICT');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { devices } from '../../src/db/schema/index.ts';
-import { createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
+import { createTestUser, startTestServer, type TestServer, type TestUser, writerOf } from '../helpers/server.ts';
 
 describe('dashboard', () => {
   let s: TestServer;
@@ -37,7 +37,7 @@ describe('dashboard', () => {
 
   it('lists stale devices by the given threshold', async () => {
     const old = new Date(Date.now() - 30 * 86_400_000).toISOString();
-    s.env.db.update(devices).set({ updatedAt: old }).run();
+    writerOf(s.env).update(devices).set({ updatedAt: old }).run();
     const d = await s.api.get('/api/dashboard?stale_days=10&stale_limit=5', { token: admin.key });
     assert.equal(d.body.stale_devices, 90);
     assert.equal(d.body.stale_device_list.length, 5);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { devices } from '../../src/db/schema/index.ts';
-import { createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
+import { createTestUser, startTestServer, type TestServer, type TestUser, writerOf } from '../helpers/server.ts';
 
 describe('devices over REST', () => {
   let s: TestServer;
@@ -216,8 +216,8 @@ describe('devices over REST', () => {
     assert.deepEqual(await names('query=quasar'), ['zz-filter-1']);
     assert.deepEqual(await names('query=10.20.0.201'), ['zz-filter-3']);
     // Stale: active and not updated for N days.
-    s.env.db.update(devices).set({ updatedAt: '2020-01-01T00:00:00.000Z' }).where(eq(devices.id, x1.id)).run();
-    s.env.db.update(devices).set({ updatedAt: '2020-01-01T00:00:00.000Z' }).where(eq(devices.id, x2.id)).run();
+    writerOf(s.env).update(devices).set({ updatedAt: '2020-01-01T00:00:00.000Z' }).where(eq(devices.id, x1.id)).run();
+    writerOf(s.env).update(devices).set({ updatedAt: '2020-01-01T00:00:00.000Z' }).where(eq(devices.id, x2.id)).run();
     assert.deepEqual(await names('stale=true'), ['zz-filter-1']);
     assert.deepEqual(await names('stale_days=3650'), []);
     assert.deepEqual(await names('stale=false&tags=blue'), ['zz-filter-1', 'zz-filter-2']);

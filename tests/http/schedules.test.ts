@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { runDueSchedules } from '../../src/discovery/schedule-runner.ts';
 import { callTool, connectMcp } from '../helpers/mcp.ts';
-import { createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
+import { createTestUser, startTestServer, type TestServer, type TestUser, writerOf } from '../helpers/server.ts';
 
 /** The next 03:00 UTC strictly after `now`. */
 function next3am(now: Date): string {
@@ -139,7 +139,7 @@ describe('scheduled scans and discovery rules', () => {
     const sched = await s.api.post('/api/scheduled-scans', { name: 'due', network_id: networkId, profile_id: 'default-quick', cron_expression: '*/30 * * * *' }, { token: admin.key });
     const rule = (await s.api.get(`/api/discovery/rules?network_id=${otherNetworkId}`, { token: admin.key })).body[0];
     const past = new Date(Date.now() - 60_000).toISOString();
-    const db = s.env.db.$client;
+    const db = writerOf(s.env).$client;
     db.prepare('UPDATE scheduled_scans SET next_run_at = ? WHERE id = ?').run(past, sched.body.id);
     db.prepare('UPDATE discovery_rules SET next_run_at = ? WHERE id = ?').run(past, rule.id);
 
@@ -186,7 +186,7 @@ describe('scheduled scans and discovery rules', () => {
 
   it('a due run whose scan cannot start is logged, not retried in a loop', async () => {
     const sched = await s.api.post('/api/scheduled-scans', { name: 'doomed', network_id: networkId, profile_id: 'default-quick', cron_expression: '0 * * * *' }, { token: admin.key });
-    const db = s.env.db.$client;
+    const db = writerOf(s.env).$client;
     // A profile that names an SNMPv2c credential while v2c is disabled: start-scan refuses it.
     const cred = await s.api.post('/api/credentials', { name: 'v2c-off', type: 'snmp_v2c', snmp_community: 'c0mmunity-x' }, { token: admin.key });
     const profile = await s.api.post('/api/scan-profiles', { name: 'v2c-profile', scan_type: 'quick', enable_snmp: true, snmp_credential_id: cred.body.id }, { token: admin.key });

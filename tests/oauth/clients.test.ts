@@ -8,7 +8,7 @@ import * as oauth from 'oauth4webapi';
 import { oauthClients, oauthCodes, oauthGrants } from '../../src/db/schema/index.ts';
 import { resolveCimdClient } from '../../src/oauth/cimd.ts';
 import { Browser, browserAuthorize, mcpPost, obtainTokens, startOAuthTestServer, toolCall } from '../helpers/oauth.ts';
-import { ADMIN, createTestUser, type TestServer, type TestUser } from '../helpers/server.ts';
+import { ADMIN, createTestUser, type TestServer, type TestUser, writerOf } from '../helpers/server.ts';
 
 const LIST = { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} };
 
@@ -288,13 +288,13 @@ describe('OAuth clients', () => {
     const api = await s.api.post('/api/oauth/clients', { client_name: 'kept' }, { token: admin.key });
     const old = new Date(Date.now() - 91 * 24 * 3600_000).toISOString();
     for (const id of [stale.body.client_id, api.body.client_id]) {
-      s.env.db.update(oauthClients).set({ createdAt: old, lastUsedAt: old }).where(eq(oauthClients.clientId, id)).run();
+      writerOf(s.env).update(oauthClients).set({ createdAt: old, lastUsedAt: old }).where(eq(oauthClients.clientId, id)).run();
     }
     const t = await obtainTokens(s, ADMIN);
     const grantCount = () => s.env.db.select().from(oauthGrants).all().length;
     const before = grantCount();
-    s.env.db.update(oauthGrants).set({ expiresAt: old }).where(eq(oauthGrants.clientId, s.env.db.select().from(oauthClients).where(eq(oauthClients.clientId, t.client_id)).get()!.id)).run();
-    s.env.db.update(oauthCodes).set({ expiresAt: old }).run();
+    writerOf(s.env).update(oauthGrants).set({ expiresAt: old }).where(eq(oauthGrants.clientId, s.env.db.select().from(oauthClients).where(eq(oauthClients.clientId, t.client_id)).get()!.id)).run();
+    writerOf(s.env).update(oauthCodes).set({ expiresAt: old }).run();
     await s.server.scheduler.runNow('oauth-cleanup');
     const ids = s.env.db.select({ id: oauthClients.clientId }).from(oauthClients).all().map((r) => r.id);
     assert.ok(!ids.includes(stale.body.client_id));

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type Database from 'better-sqlite3';
-import { ROOT, type ApiClient, type ApiResponse, type TestServer } from '../helpers/server.ts';
+import { ROOT, type ApiClient, type ApiResponse, type TestServer, writerOf } from '../helpers/server.ts';
 
 const STACK_FRAME = /\bat [^\s]+ \(|\bat (file|node):|\n\s+at /;
 
@@ -28,7 +28,8 @@ export function guard(api: ApiClient): ApiClient {
   return api;
 }
 
-export const sqlite = (s: TestServer): Database.Database => s.env.db.$client;
+/** The writer connection (fixtures write through it; env.db is read-only). */
+export const sqlite = (s: TestServer): Database.Database => writerOf(s.env).$client;
 
 /** Every text value stored in any table of the database. */
 export function allStoredText(s: TestServer): string[] {

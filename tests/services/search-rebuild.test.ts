@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { systemContext } from '../../src/auth/context.ts';
-import { openDatabase } from '../../src/db/client.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sqliteEngine } from '../../src/db/engine.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { saveDatacenter } from '../../src/services/datacenters/save.ts';
 import { saveDevice } from '../../src/services/devices/save.ts';
@@ -16,12 +19,13 @@ import { parseConfig } from '../../src/platform/config.ts';
 
 describe('search index rebuild', () => {
   it('rebuilds names and text from the objects when the version differs, once', async () => {
-    const db = openDatabase(':memory:');
-    const config = parseConfig({ DATA_DIR: '/tmp/unused', AUDIT_ENABLED: 'false' });
-    const env = { db, config, clock: { now: () => new Date() }, logger: createLogger({ level: 'error', format: 'json' }), outbox: discardingOutbox } as unknown as ServiceEnv;
+    const dir = mkdtempSync(join(tmpdir(), 'rackd-search-'));
+    const engine = sqliteEngine(join(dir, 'rackd.db'));
+    const config = parseConfig({ DATA_DIR: dir, AUDIT_ENABLED: 'false' });
+    const env = { db: engine.sqlite.reader, engine, config, clock: { now: () => new Date() }, logger: createLogger({ level: 'error', format: 'json' }), outbox: discardingOutbox } as unknown as ServiceEnv;
     const ctx = systemContext('test');
-    assert.equal(ensureSearchIndex(env), 0, 'a new database is stamped with the current version');
-    assert.equal(ensureSearchIndex(env), undefined);
+    assert.equal(await ensureSearchIndex(env), 0, 'a new database is stamped with the current version');
+    assert.equal(await ensureSearchIndex(env), undefined);
 
     await saveDatacenter(env, ctx, { name: 'Oslo North', location: 'Norway' });
     await saveNetwork(env, ctx, { name: 'oslo-mgmt', subnet: '10.1.0.0/24', vlan_id: 12 });
@@ -31,16 +35,17 @@ describe('search index rebuild', () => {
     const before = { oslo: await names('oslo'), edge: await names('edge'), ip: await names('10.1.0.7'), total: (await search(env, ctx, { query: 'edge', limit: 1 })).total };
 
     // As if the tables had been re-created by a migration: empty, and no version recorded.
-    db.$client.exec(`INSERT INTO search_index (search_index) VALUES ('delete-all'); INSERT INTO search_names (search_names) VALUES ('delete-all');
+    engine.sqlite.writer.$client.exec(`INSERT INTO search_index (search_index) VALUES ('delete-all'); INSERT INTO search_names (search_names) VALUES ('delete-all');
       DELETE FROM search_docs; DELETE FROM app_state WHERE key = 'search.index_version'`);
     assert.deepEqual(await names('oslo'), []);
-    assert.equal(ensureSearchIndex(env), 1 + 1 + 1203);
-    assert.equal(db.$client.prepare(`SELECT value FROM app_state WHERE key = 'search.index_version'`).pluck().get(), SEARCH_INDEX_VERSION);
+    assert.equal(await ensureSearchIndex(env), 1 + 1 + 1203);
+    assert.equal(engine.sqlite.reader.$client.prepare(`SELECT value FROM app_state WHERE key = 'search.index_version'`).pluck().get(), SEARCH_INDEX_VERSION);
     const after = { oslo: await names('oslo'), edge: await names('edge'), ip: await names('10.1.0.7'), total: (await search(env, ctx, { query: 'edge', limit: 1 })).total };
     assert.deepEqual(after, before);
     assert.deepEqual(after.oslo, ['Oslo North:0', 'oslo-mgmt:0', 'edge-7:2']);
     assert.equal(after.total, 1203);
-    assert.equal(ensureSearchIndex(env), undefined, 'nothing to do the second time');
-    db.$client.close();
+    assert.equal(await ensureSearchIndex(env), undefined, 'nothing to do the second time');
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

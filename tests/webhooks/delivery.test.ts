@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { callTool, connectMcp } from '../helpers/mcp.ts';
-import { createTestUser, startTestServer, type TestServer, type TestUser } from '../helpers/server.ts';
+import { createTestUser, startTestServer, type TestServer, type TestUser, writerOf } from '../helpers/server.ts';
 import { backoffMs } from '../../src/webhooks/delivery.ts';
 import { startReceiver, WEBHOOK_TEST_ENV, type Receiver } from './receiver.ts';
 
@@ -154,13 +154,13 @@ describe('webhook delivery', () => {
     const id = await hook('/off');
     r.script.set('/off', [500]);
     // Hold the retry back long enough to deactivate the webhook first.
-    s.env.db.$client.exec("CREATE TEMP TRIGGER hold_retry AFTER UPDATE OF status ON webhook_deliveries WHEN NEW.status = 'retrying' BEGIN UPDATE webhook_deliveries SET next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 second') WHERE id = NEW.id; END");
+    writerOf(s.env).$client.exec("CREATE TEMP TRIGGER hold_retry AFTER UPDATE OF status ON webhook_deliveries WHEN NEW.status = 'retrying' BEGIN UPDATE webhook_deliveries SET next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 second') WHERE id = NEW.id; END");
     try {
       await s.api.post('/api/datacenters', { name: 'off-dc' }, token());
       await settled(id, 'retrying');
       assert.equal((await s.api.put(`/api/webhooks/${id}`, { active: false }, token())).status, 200);
     } finally {
-      s.env.db.$client.exec('DROP TRIGGER hold_retry');
+      writerOf(s.env).$client.exec('DROP TRIGGER hold_retry');
     }
     const abandoned = await settled(id, 'abandoned');
     assert.equal(abandoned.attempt_log.length, 1);

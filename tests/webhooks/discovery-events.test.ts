@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { discoveredDevices } from '../../src/db/schema/index.ts';
-import { createTestUser, startTestServer, type TestServer } from '../helpers/server.ts';
+import { createTestUser, startTestServer, type TestServer, writerOf } from '../helpers/server.ts';
 import { sleep, startReceiver, WEBHOOK_TEST_ENV, type Receiver } from './receiver.ts';
 
 const TYPES = ['discovery.scan_deleted', 'discovery.device_deleted', 'discovery.devices_deleted'];
@@ -73,7 +73,7 @@ describe('discovery deletion events', () => {
 
   it('publishes what the discovery-cleanup job deleted, as the system', async () => {
     await scanned('127.86.0.4/30');
-    s.env.db.update(discoveredDevices).set({ lastSeen: new Date(Date.now() - 40 * 86_400_000).toISOString() }).run();
+    writerOf(s.env).update(discoveredDevices).set({ lastSeen: new Date(Date.now() - 40 * 86_400_000).toISOString() }).run();
     await s.server.scheduler.runNow('discovery-cleanup');
     await until('discovery.devices_deleted', 2);
     const cleanup = events('discovery.devices_deleted')[1];

@@ -15,7 +15,7 @@ import { isCanonicalResource } from '../urls.ts';
 
 export type CodeOutcome = { ok: true; issuance: Issuance } | { ok: false; error: OAuthError; replayedGrant?: string; userId?: string };
 
-export function exchangeCode(server: OAuthServer, client: ClientRow, form: Params): CodeOutcome {
+export async function exchangeCode(server: OAuthServer, client: ClientRow, form: Params): Promise<CodeOutcome> {
   const { env } = server;
   const code = form.get('code');
   if (!code) return { ok: false, error: new OAuthError('invalid_request', 'code is required') };

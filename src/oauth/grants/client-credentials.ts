@@ -11,7 +11,7 @@ import type { OAuthServer } from '../server.ts';
 import { accessExpiryMs, type Issuance } from '../tokens.ts';
 import { isCanonicalResource } from '../urls.ts';
 
-export function clientCredentialsGrant(server: OAuthServer, client: ClientRow, form: Params): Issuance {
+export async function clientCredentialsGrant(server: OAuthServer, client: ClientRow, form: Params): Promise<Issuance> {
   const { env } = server;
   if (!client.secretHash || !client.ownerUserId || !client.grantTypes.includes('client_credentials')) {
     throw new OAuthError('unauthorized_client', 'client_credentials is only for confidential clients registered by a user through /api/oauth/clients');
@@ -28,7 +28,7 @@ export function clientCredentialsGrant(server: OAuthServer, client: ClientRow, f
   if (!user || !user.isActive) throw new OAuthError('invalid_grant', 'The user this client acts as is no longer active');
   const nowMs = env.clock.now().getTime();
   const grantId = newId();
-  server.store.write((w) =>
+  await server.store.write((w) =>
     w.insertGrant({
       id: grantId,
       clientRowId: client.id,

@@ -13,7 +13,7 @@ import { isCanonicalResource } from '../urls.ts';
 
 export type RefreshOutcome = { ok: true; issuance: Issuance } | { ok: false; error: OAuthError; reusedGrant?: string; userId?: string };
 
-export function refreshGrant(server: OAuthServer, client: ClientRow, form: Params): RefreshOutcome {
+export async function refreshGrant(server: OAuthServer, client: ClientRow, form: Params): Promise<RefreshOutcome> {
   const { env } = server;
   const token = form.get('refresh_token');
   if (!token) return { ok: false, error: new OAuthError('invalid_request', 'refresh_token is required') };

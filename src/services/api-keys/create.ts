@@ -16,6 +16,7 @@ import type { ServiceEnv } from '../env.ts';
 import { assertWithinCaller } from '../auth/reach.ts';
 import { getUserOrThrow } from '../users/internal.ts';
 import { toApiKey } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 function checkScopes(scopes: readonly string[] | undefined): string[] | undefined {
   if (scopes === undefined) return undefined;
@@ -55,15 +56,12 @@ export async function createApiKey(env: ServiceEnv, ctx: CallerContext, raw: unk
       scopes: scopes ? scopes.join(' ') : null,
       createdBy: owner === caller ? null : (caller ?? null),
     };
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         tx.insert(apiKeys).values(row).run();
         const out = toApiKey(row);
         // Both names in the entry: who created the key (the entry's user) and whom it acts as.
         audit.record(tx, { resourceId: row.id, after: out, extra: { owner_id: owner, owner_username: ownerRow.username, created_by_username: usernameOf(ctx) } });
         return { ...out, key };
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -9,6 +9,7 @@ import { auditLogs } from '../../db/schema/index.ts';
 import type { ServiceEnv } from '../env.ts';
 import { auditWhere, filterFields, NEWEST_FIRST, toAuditEntry, type AuditRow } from './internal.ts';
 import { audited } from './record.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export const EXPORT_PAGE_SIZE = 1000;
 
@@ -120,14 +121,14 @@ async function* logged(env: ServiceEnv, chunks: AsyncIterable<string>): AsyncGen
 }
 
 export async function exportAuditEntries(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<AuditExport> {
-  return audited(env, ctx, { action: 'audit.export', resource: 'audit' }, (audit) => {
+  return audited(env, ctx, { action: 'audit.export', resource: 'audit' }, async (audit) => {
     requirePermission(ctx, 'audit:export');
     const input = ExportAuditInputSchema.parse(raw);
     const cond = auditWhere(input);
     // The first page is read before this export's own entry is written, and later pages lie below
     // it, so the document is the log as it stood when the export was asked for.
     const first = readPage(env, cond);
-    audit.record(env.db, { extra: { format: input.format, filters: filterFields(input) } });
+    await syncWrite(env, (tx) => audit.record(tx, { extra: { format: input.format, filters: filterFields(input) } }));
     const rows = pages(env, cond, first);
     return input.format === 'json'
       ? { format: 'json', filename: 'audit-log.json', contentType: 'application/json; charset=utf-8', chunks: logged(env, jsonDocument(rows)) }

@@ -6,6 +6,7 @@ import { auditLogs } from '../../db/schema/index.ts';
 import type { ServiceEnv } from '../env.ts';
 import { auditWhere, NEWEST_FIRST, toAuditEntry } from './internal.ts';
 import { audited } from './record.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function listAuditEntries(
   env: ServiceEnv,
@@ -17,7 +18,7 @@ export async function listAuditEntries(
     const input = ListAuditInputSchema.parse(raw);
     const cond = auditWhere(input);
     // Page and count read one snapshot, so X-Total-Count agrees with the page beside it.
-    return env.db.transaction((tx) => {
+    return syncWrite(env, (tx) => {
       const rows = tx
         .select()
         .from(auditLogs)

@@ -9,6 +9,7 @@ import { newId } from '../../platform/ids.ts';
 import { withoutSecrets } from '../../platform/redact.ts';
 import type { ServiceEnv } from '../env.ts';
 import { eventSink, publishAuditedChange, type EventSink } from '../events/outbox.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export interface AuditMeta {
   /** `entity.verb`, e.g. `user.create`. */
@@ -98,14 +99,14 @@ export async function audited<T>(
   try {
     const result = await body(recorder);
     if (enabled && !recorded && (!meta.read || env.config.audit.reads)) {
-      insertEntry(env.db, env, ctx, meta, 'success', {});
+      await syncWrite(env, (tx) => insertEntry(tx, env, ctx, meta, 'success', {}));
     }
     return result;
   } catch (err) {
     if (enabled) {
       const app = toAppError(err);
       try {
-        insertEntry(env.db, env, ctx, meta, 'failure', {}, { code: app.code, message: app.message });
+        await syncWrite(env, (tx) => insertEntry(tx, env, ctx, meta, 'failure', {}, { code: app.code, message: app.message }));
       } catch (auditErr) {
         env.logger.error('could not record audit failure entry', { action: meta.action, err: auditErr });
       }
@@ -114,18 +115,18 @@ export async function audited<T>(
   }
 }
 
-/** Records an event that is not a service verb (login, logout) in its own write. */
-export function recordEvent(
+/** Records an event that is not a service verb (login, logout) in its own write; never throws. */
+export async function recordEvent(
   env: ServiceEnv,
   ctx: CallerContext,
   meta: AuditMeta,
   status: 'success' | 'failure',
   change: AuditChange = {},
   error?: { code: string; message: string },
-): void {
+): Promise<void> {
   if (!env.config.audit.enabled) return;
   try {
-    insertEntry(env.db, env, ctx, meta, status, change, error);
+    await syncWrite(env, (tx) => insertEntry(tx, env, ctx, meta, status, change, error));
   } catch (err) {
     env.logger.error('could not record audit entry', { action: meta.action, err });
   }

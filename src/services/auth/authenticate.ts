@@ -10,6 +10,7 @@ import { perDb } from '../../db/prepared.ts';
 import { findUser } from '../users/internal.ts';
 import { expandScopes } from '../../auth/scopes.ts';
 import { userContext, type RequestMeta } from './context.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export const API_KEY_PREFIX = 'rackd_';
 const LAST_USED_THROTTLE_MS = 60_000;
@@ -119,8 +120,12 @@ export function authenticateApiKey(env: ServiceEnv, key: string, meta: RequestMe
     return { ok: false, code: 'EXPIRED_KEY' };
   }
   if (verified.lastUsedAtMs === undefined || !(now - verified.lastUsedAtMs <= LAST_USED_THROTTLE_MS)) {
-    // A write: it moves the generation, so the next request re-reads the key (once a minute).
-    env.db.update(apiKeys).set({ lastUsedAt: new Date(now).toISOString() }).where(eq(apiKeys.id, verified.keyId)).run();
+    // A write, queued behind others and not awaited: the request does not wait for bookkeeping.
+    // It moves the generation, so the next request re-reads the key (once a minute).
+    const keyId = verified.keyId;
+    syncWrite(env, (tx) => tx.update(apiKeys).set({ lastUsedAt: new Date(now).toISOString() }).where(eq(apiKeys.id, keyId)).run()).catch((err: unknown) =>
+      env.logger.warn('could not record when an API key was last used', { key: keyId, err: err as Error }),
+    );
     verified.lastUsedAtMs = now;
   }
   return { ok: true, ctx: contextOf(verified, meta) };

@@ -11,6 +11,7 @@ import { recordEvent } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { findUserByUsername, toCurrentUser } from '../users/internal.ts';
 import { eq } from 'drizzle-orm';
+import { syncWrite } from '../../db/sync-write.ts';
 
 /** The REST binding sends `token` as the session cookie only (response kind `session`). */
 export interface LoginResult {
@@ -32,7 +33,7 @@ export async function login(env: ServiceEnv, ctx: CallerContext, raw: unknown, r
   const user = findUserByUsername(env.db, input.username);
   const ok = user && user.isActive ? await env.passwords.verify(input.password, user.passwordHash) : await env.passwords.verifyDummy(input.password);
   if (!user || !ok) {
-    recordEvent(env, ctx, meta, 'failure', { extra: { username: input.username } }, { code: 'INVALID_CREDENTIALS', message: 'Invalid username or password' });
+    await recordEvent(env, ctx, meta, 'failure', { extra: { username: input.username } }, { code: 'INVALID_CREDENTIALS', message: 'Invalid username or password' });
     throw invalid();
   }
   const token = randomToken(32);
@@ -46,9 +47,9 @@ export async function login(env: ServiceEnv, ctx: CallerContext, raw: unknown, r
     ipAddress: ctx.ip,
     userAgent: userAgent.slice(0, 512),
   });
-  env.db.update(users).set({ lastLoginAt: now.toISOString() }).where(eq(users.id, user.id)).run();
+  await syncWrite(env, (tx) => tx.update(users).set({ lastLoginAt: now.toISOString() }).where(eq(users.id, user.id)).run());
   const authed: CallerContext = { ...ctx, actor: { kind: 'session', userId: user.id, username: user.username, sessionHash: '' } };
-  recordEvent(env, authed, { ...meta, resourceId: user.id }, 'success');
+  await recordEvent(env, authed, { ...meta, resourceId: user.id }, 'success');
   return { token, expires_at: expiresAt, user: toCurrentUser(env.db, { ...user, lastLoginAt: now.toISOString() }) };
 }
 
@@ -56,5 +57,5 @@ export async function logout(env: ServiceEnv, ctx: CallerContext, raw: unknown =
   if (ctx.actor.kind !== 'session') throw new AppError('UNAUTHORIZED', 'Logout requires a session; API keys have no session to end');
   EmptyInputSchema.parse(raw);
   await env.sessions.delete(ctx.actor.sessionHash);
-  recordEvent(env, ctx, { action: 'auth.logout', resource: 'session', resourceId: ctx.actor.userId }, 'success');
+  await recordEvent(env, ctx, { action: 'auth.logout', resource: 'session', resourceId: ctx.actor.userId }, 'success');
 }

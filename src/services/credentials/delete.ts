@@ -7,14 +7,14 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { rawString } from '../input.ts';
 import { getCredentialOrThrow, toCredential } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 /** A credential a scan profile still names is IN_USE: deleting it would silently turn off that profile's SNMP/SSH. */
 export async function deleteCredential(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<{ status: 'deleted'; id: string }> {
   return audited(env, ctx, { action: 'credential.delete', resource: 'credential', resourceId: rawString(raw) }, (audit) => {
     requirePermission(ctx, 'credential:delete');
     const { id } = IdInputSchema.parse(raw);
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const before = getCredentialOrThrow(tx, id);
         const users = tx
           .select({ name: scanProfiles.name })
@@ -30,8 +30,6 @@ export async function deleteCredential(env: ServiceEnv, ctx: CallerContext, raw:
         tx.delete(credentials).where(eq(credentials.id, id)).run();
         audit.record(tx, { resourceId: id, before: toCredential(before) });
         return { status: 'deleted' as const, id };
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -12,6 +12,7 @@ import type { ServiceEnv } from '../env.ts';
 import { recordKeyFingerprint } from '../key-check.ts';
 import { webhookAad } from '../webhooks/internal.ts';
 import { credentialAad } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 function reseal(from: Buffer, to: Buffer, sealed: string, aad: string, what: string): string {
   let plain: string;
@@ -28,8 +29,7 @@ export async function rotateSealedSecrets(env: ServiceEnv, ctx: CallerContext, n
   return audited(env, ctx, { action: 'credential.rotate_key', resource: 'credential' }, (audit) => {
     requireAdmin(ctx, 'rotate the encryption key');
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const credFrom = env.keys.derive('credential-encryption');
         const credTo = next.derive('credential-encryption');
         const creds = tx.select({ id: credentials.id, name: credentials.name, secret: credentials.secret }).from(credentials).where(ne(credentials.secret, '')).all();
@@ -47,8 +47,6 @@ export async function rotateSealedSecrets(env: ServiceEnv, ctx: CallerContext, n
         recordKeyFingerprint(tx, next, now);
         audit.record(tx, { extra: { rows: creds.length, webhook_rows: hooks.length } });
         return { credentials: creds.length, webhooks: hooks.length };
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

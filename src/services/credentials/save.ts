@@ -22,6 +22,7 @@ import {
   type CredentialOptions,
   type CredentialSecrets,
 } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 /** Input field of each sealed field, for messages. */
 const INPUT_FIELD: Record<keyof CredentialSecrets, keyof SaveCredentialInput> = {
@@ -75,8 +76,7 @@ export async function saveCredential(env: ServiceEnv, ctx: CallerContext, raw: u
     const input = SaveCredentialInputSchema.parse(raw);
     if (input.ssh_private_key !== undefined) checkPrivateKey(input.ssh_private_key);
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const before = input.id === undefined ? undefined : getCredentialOrThrow(tx, input.id);
         const type = (input.type ?? before?.type) as CredentialType | undefined;
         if (!type) throw validationError('type', 'is required');
@@ -128,8 +128,6 @@ export async function saveCredential(env: ServiceEnv, ctx: CallerContext, raw: u
         const out = toCredential(row);
         audit.record(tx, { resourceId: id, before: before ? toCredential(before) : undefined, after: out });
         return out;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

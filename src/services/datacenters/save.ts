@@ -7,6 +7,7 @@ import { validationError } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { getDatacenterOrThrow, indexDatacenter, insertDatacenter, toDatacenter } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function saveDatacenter(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<Datacenter> {
   const id = (raw as { id?: unknown })?.id;
@@ -15,8 +16,7 @@ export async function saveDatacenter(env: ServiceEnv, ctx: CallerContext, raw: u
     requirePermission(ctx, action === 'datacenter.update' ? 'datacenter:update' : 'datacenter:create');
     const input = SaveDatacenterInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         if (input.id === undefined) {
           if (input.name === undefined) throw validationError('name', 'is required');
           const row = insertDatacenter(tx, now, { ...input, name: input.name });
@@ -37,8 +37,6 @@ export async function saveDatacenter(env: ServiceEnv, ctx: CallerContext, raw: u
         const out = toDatacenter(row);
         audit.record(tx, { resourceId: row.id, before: toDatacenter(before), after: out });
         return out;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

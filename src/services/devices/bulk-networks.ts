@@ -8,14 +8,14 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { assertDatacenterExists, insertNetwork, parseSubnet, removeNetwork, toNetwork } from '../networks/internal.ts';
 import { bulkResult, parseBulk, runItems } from './bulk-run.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function bulkCreateNetworks(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<BulkResult> {
   return audited(env, ctx, { action: 'network.bulk_create', resource: 'network' }, (audit) => {
     requirePermission(ctx, 'network:create');
     const input = parseBulk(BulkCreateNetworksInputSchema, raw);
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const created = runItems(tx, 'networks', input.networks, (sp, item) => {
           const subnet = parseSubnet(item.subnet);
           if (item.datacenter_id) assertDatacenterExists(sp, item.datacenter_id);
@@ -23,9 +23,7 @@ export async function bulkCreateNetworks(env: ServiceEnv, ctx: CallerContext, ra
         });
         audit.record(tx, { after: created, extra: { ids: created.map((n) => n.id) } });
         return bulkResult(created.map((n) => n.id));
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }
 
@@ -34,14 +32,11 @@ export async function bulkDeleteNetworks(env: ServiceEnv, ctx: CallerContext, ra
   return audited(env, ctx, { action: 'network.bulk_delete', resource: 'network' }, (audit) => {
     requirePermission(ctx, 'network:delete');
     const input = parseBulk(BulkIdsInputSchema, raw);
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const ids = [...new Set(input.ids)];
         const deleted = runItems(tx, 'ids', ids, (sp, id) => removeNetwork(sp, id));
         audit.record(tx, { before: deleted, extra: { ids } });
         return bulkResult(ids);
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

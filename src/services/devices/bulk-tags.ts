@@ -8,6 +8,7 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { bulkResult, parseBulk, runItems } from './bulk-run.ts';
 import { indexDevice, loadDevice } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 async function changeTags(env: ServiceEnv, ctx: CallerContext, raw: unknown, mode: 'add' | 'remove'): Promise<BulkResult> {
   return audited(env, ctx, { action: mode === 'add' ? 'device.bulk_add_tags' : 'device.bulk_remove_tags', resource: 'device' }, (audit) => {
@@ -16,8 +17,7 @@ async function changeTags(env: ServiceEnv, ctx: CallerContext, raw: unknown, mod
     const tags = [...new Set(input.tags)];
     const ids = [...new Set(input.device_ids)];
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const changes = runItems(tx, 'device_ids', ids, (sp, id) => {
           const before = loadDevice(sp, id);
           if (mode === 'add') {
@@ -33,9 +33,7 @@ async function changeTags(env: ServiceEnv, ctx: CallerContext, raw: unknown, mod
         // before/after per device: the audit entry shows each change and each device gets its device.updated event.
         audit.record(tx, { before: changes.map((c) => c.before), after: changes.map((c) => c.after), extra: { device_ids: ids, tags } });
         return bulkResult(ids);
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }
 

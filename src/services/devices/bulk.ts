@@ -6,20 +6,18 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { bulkResult, parseBulk, runItems } from './bulk-run.ts';
 import { createDeviceTx, deleteDeviceTx, updateDeviceTx } from './write.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function bulkCreateDevices(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<BulkResult> {
   return audited(env, ctx, { action: 'device.bulk_create', resource: 'device' }, (audit) => {
     requirePermission(ctx, 'device:create');
     const input = parseBulk(BulkCreateDevicesInputSchema, raw);
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const created = runItems(tx, 'devices', input.devices, (sp, item) => createDeviceTx(sp, ctx, now, item, audit));
         audit.record(tx, { after: created, extra: { ids: created.map((d) => d.id) } });
         return bulkResult(created.map((d) => d.id));
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }
 
@@ -29,15 +27,12 @@ export async function bulkUpdateDevices(env: ServiceEnv, ctx: CallerContext, raw
     requirePermission(ctx, 'device:update');
     const input = parseBulk(BulkUpdateDevicesInputSchema, raw);
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const changes = runItems(tx, 'devices', input.devices, (sp, { id, ...fields }) => updateDeviceTx(sp, ctx, now, id, fields, audit));
         const ids = input.devices.map((d) => d.id);
         audit.record(tx, { before: changes.map((c) => c.before), after: changes.map((c) => c.after), extra: { ids } });
         return bulkResult(ids);
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }
 
@@ -46,14 +41,11 @@ export async function bulkDeleteDevices(env: ServiceEnv, ctx: CallerContext, raw
   return audited(env, ctx, { action: 'device.bulk_delete', resource: 'device' }, (audit) => {
     requirePermission(ctx, 'device:delete');
     const input = parseBulk(BulkIdsInputSchema, raw);
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const ids = [...new Set(input.ids)];
         const deleted = runItems(tx, 'ids', ids, (sp, id) => deleteDeviceTx(sp, id));
         audit.record(tx, { before: deleted, extra: { ids } });
         return bulkResult(ids);
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

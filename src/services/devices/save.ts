@@ -5,6 +5,7 @@ import { requirePermission, type CallerContext } from '../../auth/context.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { createDeviceTx, updateDeviceTx } from './write.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function saveDevice(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<Device> {
   const id = (raw as { id?: unknown })?.id;
@@ -13,8 +14,7 @@ export async function saveDevice(env: ServiceEnv, ctx: CallerContext, raw: unkno
     requirePermission(ctx, update ? 'device:update' : 'device:create');
     const { id: deviceId, ...fields } = SaveDeviceInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         if (deviceId === undefined) {
           const after = createDeviceTx(tx, ctx, now, fields, audit);
           audit.record(tx, { resourceId: after.id, after });
@@ -23,8 +23,6 @@ export async function saveDevice(env: ServiceEnv, ctx: CallerContext, raw: unkno
         const { before, after } = updateDeviceTx(tx, ctx, now, deviceId, fields, audit);
         audit.record(tx, { resourceId: deviceId, before, after });
         return after;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -13,6 +13,7 @@ import { assertScanProfileExists } from '../scan-profiles/internal.ts';
 import { getNetworkOrThrow } from '../networks/internal.ts';
 import { assertNetworkExists } from '../scheduled-scans/internal.ts';
 import { getDiscoveryRuleOrThrow, nextRuleRun, normalizeExcludes, toDiscoveryRule } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function saveDiscoveryRule(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<DiscoveryRule> {
   const rawId = (raw as { id?: unknown })?.id;
@@ -22,8 +23,7 @@ export async function saveDiscoveryRule(env: ServiceEnv, ctx: CallerContext, raw
     requirePermission(ctx, isUpdate ? 'discovery:update' : 'discovery:create');
     const input = SaveDiscoveryRuleInputSchema.parse(raw);
     const now = env.clock.now();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         let before = input.id === undefined ? undefined : getDiscoveryRuleOrThrow(tx, input.id);
         if (!before) {
           if (!input.network_id) throw validationError('network_id', 'is required');
@@ -55,8 +55,6 @@ export async function saveDiscoveryRule(env: ServiceEnv, ctx: CallerContext, raw
         const out = toDiscoveryRule(row);
         audit.record(tx, { resourceId: row.id, before: before ? toDiscoveryRule(before) : undefined, after: out });
         return out;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -7,6 +7,7 @@ import { systemContext } from '../../auth/context.ts';
 import { discoveredDevices } from '../../db/schema/index.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export const DISCOVERY_CLEANUP_JOB = 'discovery-cleanup';
 
@@ -15,14 +16,11 @@ export async function cleanupDiscovered(env: ServiceEnv): Promise<{ deleted: num
   const cutoff = new Date(env.clock.now().getTime() - days * 86_400_000).toISOString();
   // read: true — a run that deleted nothing records nothing.
   return audited(env, systemContext(DISCOVERY_CLEANUP_JOB), { action: 'discovered_device.cleanup', resource: 'discovered_device', read: true }, (audit) =>
-    env.db.transaction(
-      (tx) => {
+    syncWrite(env, (tx) => {
         const where = and(lt(discoveredDevices.lastSeen, cutoff), isNull(discoveredDevices.promotedToDeviceId));
         const deleted = tx.delete(discoveredDevices).where(where).run().changes;
         if (deleted > 0) audit.record(tx, { extra: { deleted, cutoff, days } });
         return { deleted, cutoff };
-      },
-      { behavior: 'immediate' },
-    ),
+      }),
   );
 }

@@ -8,6 +8,7 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { rawString } from '../input.ts';
 import { getScanOrThrow, toScan } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function deleteScan(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<{ status: 'deleted'; id: string }> {
   return audited(env, ctx, { action: 'discovery_scan.delete', resource: 'discovery_scan', resourceId: rawString(raw) }, async (audit) => {
@@ -15,14 +16,11 @@ export async function deleteScan(env: ServiceEnv, ctx: CallerContext, raw: unkno
     const { id } = IdInputSchema.parse(raw);
     getScanOrThrow(env.db, id);
     await scanManager(env).cancel(id);
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const before = getScanOrThrow(tx, id);
         tx.delete(discoveryScans).where(eq(discoveryScans.id, id)).run();
         audit.record(tx, { resourceId: id, before: toScan(before) });
         return { status: 'deleted' as const, id };
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

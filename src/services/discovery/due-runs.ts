@@ -7,6 +7,7 @@ import { discoveryRules, scheduledScans } from '../../db/schema/index.ts';
 import { nextRuleRun, parseExcludes } from '../discovery-rules/internal.ts';
 import type { ServiceEnv } from '../env.ts';
 import { nextRunIso } from '../scheduled-scans/internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export interface ScanRequest {
   network_id: string;
@@ -22,29 +23,30 @@ export interface DueRun {
 }
 
 /** Claims every due scheduled scan, then every due rule; rows another process claimed first are left out. */
-export function claimDueRuns(env: ServiceEnv, now: Date): DueRun[] {
+export function claimDueRuns(env: ServiceEnv, now: Date): Promise<DueRun[]> {
   const nowIso = now.toISOString();
+  return syncWrite(env, (tx) => {
   const out: DueRun[] = [];
-  const schedules = env.db
+  const schedules = tx
     .select()
     .from(scheduledScans)
     .where(and(eq(scheduledScans.enabled, true), isNotNull(scheduledScans.nextRunAt), lte(scheduledScans.nextRunAt, nowIso)))
     .all();
   for (const s of schedules) {
-    const claimed = env.db
+    const claimed = tx
       .update(scheduledScans)
       .set({ nextRunAt: nextRunIso(s.cronExpression, now), lastRunAt: nowIso, updatedAt: nowIso })
       .where(and(eq(scheduledScans.id, s.id), eq(scheduledScans.nextRunAt, s.nextRunAt!)))
       .run();
     if (claimed.changes > 0) out.push({ source: 'scheduled_scan', id: s.id, request: { network_id: s.networkId, profile_id: s.profileId } });
   }
-  const rules = env.db
+  const rules = tx
     .select()
     .from(discoveryRules)
     .where(and(eq(discoveryRules.enabled, true), isNotNull(discoveryRules.nextRunAt), lte(discoveryRules.nextRunAt, nowIso)))
     .all();
   for (const r of rules) {
-    const claimed = env.db
+    const claimed = tx
       .update(discoveryRules)
       .set({ nextRunAt: nextRuleRun(now, r.intervalHours), lastRunAt: nowIso, updatedAt: nowIso })
       .where(and(eq(discoveryRules.id, r.id), eq(discoveryRules.nextRunAt, r.nextRunAt!)))
@@ -58,9 +60,10 @@ export function claimDueRuns(env: ServiceEnv, now: Date): DueRun[] {
     });
   }
   return out;
+  });
 }
 
 /** Remembers the scan a scheduled scan started last. */
-export function recordScheduledScan(env: ServiceEnv, scheduledScanId: string, scanId: string): void {
-  env.db.update(scheduledScans).set({ lastScanId: scanId }).where(eq(scheduledScans.id, scheduledScanId)).run();
+export async function recordScheduledScan(env: ServiceEnv, scheduledScanId: string, scanId: string): Promise<void> {
+  await syncWrite(env, (tx) => tx.update(scheduledScans).set({ lastScanId: scanId }).where(eq(scheduledScans.id, scheduledScanId)).run());
 }

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { sshHostKeys } from '../../db/schema/index.ts';
 import type { HostKeyStore } from '../../discovery/types.ts';
 import type { ServiceEnv } from '../env.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export function hostKeyStore(env: ServiceEnv): HostKeyStore {
   return {
@@ -13,11 +14,9 @@ export function hostKeyStore(env: ServiceEnv): HostKeyStore {
     },
     async set(hostPort, v) {
       const now = env.clock.now().toISOString();
-      env.db
-        .insert(sshHostKeys)
-        .values({ host: hostPort, keyType: v.keyType, fingerprint: v.fingerprint, createdAt: now, updatedAt: now })
-        .onConflictDoNothing()
-        .run();
+      await syncWrite(env, (tx) =>
+        tx.insert(sshHostKeys).values({ host: hostPort, keyType: v.keyType, fingerprint: v.fingerprint, createdAt: now, updatedAt: now }).onConflictDoNothing().run(),
+      );
     },
   };
 }

@@ -11,6 +11,7 @@ import { runsHere } from '../../discovery/runner.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { getScanOrThrow, toScan } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export const INTERRUPTED_MESSAGE = 'interrupted by restart';
 export const ABANDONED_MESSAGE = 'interrupted: the rackd process running it stopped renewing its lease';
@@ -31,19 +32,16 @@ export async function failInterruptedScans(env: ServiceEnv, message = INTERRUPTE
   const at = now.toISOString();
   // read: true — nothing is recorded unless a scan really changed (audit.record below).
   return audited(env, systemContext(job), { action: 'discovery.complete', resource: 'discovery_scan', read: true }, (audit) =>
-    env.db.transaction(
-      (tx) => {
+    syncWrite(env, (tx) => {
         let n = 0;
         // The lease is checked again inside the write: a heartbeat since the SELECT keeps the scan.
-        const fail = client.prepare(`UPDATE discovery_scans SET status = 'failed', error_message = ?, completed_at = ?, updated_at = ? WHERE id = ? AND ${EXPIRED}`);
+        const fail = tx.$client.prepare(`UPDATE discovery_scans SET status = 'failed', error_message = ?, completed_at = ?, updated_at = ? WHERE id = ? AND ${EXPIRED}`);
         for (const { id } of stale) {
           if (fail.run(message, at, at, id, cutoff).changes === 0) continue;
           n++;
           audit.record(tx, { resourceId: id, after: toScan(getScanOrThrow(tx, id)) });
         }
         return n;
-      },
-      { behavior: 'immediate' },
-    ),
+      }),
   );
 }

@@ -12,6 +12,8 @@ import { audited, type AuditRecorder } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { ipKey } from '../pools/space.ts';
 import { getScanOrThrow, toScan } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
+import type { Db } from '../../db/client.ts';
 
 export interface Counts {
   scanned: number;
@@ -77,8 +79,9 @@ function prepare(db: Database.Database) {
   };
 }
 
-const statements = (env: ServiceEnv): Statements => {
-  const db = env.db.$client;
+/** The statements on one connection: reads on the reader (env.db), writes on a transaction's writer. */
+const statements = (conn: Db): Statements => {
+  const db = conn.$client;
   let s = cache.get(db);
   if (!s) cache.set(db, (s = prepare(db)));
   return s;
@@ -166,13 +169,12 @@ function upsert(s: Statements, t: Target, r: HostReport, hex: string, prev: Prev
  * Resolves to the number of hosts seen for the first time.
  */
 export async function flushFound(env: ServiceEnv, ctx: CallerContext, t: Target, reports: readonly HostReport[], counts: Counts): Promise<number> {
-  const s = statements(env);
   const now = env.clock.now().toISOString();
   const hexes = reports.map((r) => hexOf(r.ip));
   const hexesJson = JSON.stringify(hexes);
-  const write = (audit?: AuditRecorder): number =>
-    env.db.transaction(
-      (tx) => {
+  const write = (audit?: AuditRecorder): Promise<number> =>
+    syncWrite(env, (tx) => {
+        const s = statements(tx);
         const changed = s.progress.run({ id: t.scanId, scanned: counts.scanned, found: counts.found, percent: percentOf(counts), now }).changes;
         if (changed === 0) throw new ScanGoneError(`scan ${t.scanId} is gone or no longer running`);
         const created: Record<string, unknown>[] = [];
@@ -188,11 +190,10 @@ export async function flushFound(env: ServiceEnv, ctx: CallerContext, t: Target,
         if (unchanged.length > 0) s.touch.run(t.scanId, now, now, JSON.stringify(unchanged));
         if (created.length > 0) audit?.record(tx, { resourceId: t.scanId, after: created, extra: { scan_id: t.scanId, network_id: t.networkId, new_hosts: created.length } });
         return created.length;
-      },
-      { behavior: 'immediate' },
-    );
-  // Audited only when some host is new — decided in the same tick as the write (no await between).
-  const known = reports.length === 0 ? 0 : s.known.get(t.networkId, hexesJson)!.n;
+      });
+  // Audited only when some host is new. Decided from committed rows before the write is queued:
+  // only this scan's runner writes these hosts, and it flushes one batch at a time.
+  const known = reports.length === 0 ? 0 : statements(env.db).known.get(t.networkId, hexesJson)!.n;
   if (known === reports.length) return write();
   return audited(env, ctx, { action: 'discovery.device_found', resource: 'discovered_device' }, (audit) => write(audit));
 }
@@ -201,16 +202,16 @@ export async function flushFound(env: ServiceEnv, ctx: CallerContext, t: Target,
  * The owner's heartbeat: renews the scan's lease. False when the scan is gone or no longer
  * pending/running (another process cancelled or deleted it): its runner should stop.
  */
-export function renewLease(env: ServiceEnv, scanId: string): boolean {
-  return statements(env).renew.run(env.clock.now().toISOString(), scanId).changes > 0;
+export function renewLease(env: ServiceEnv, scanId: string): Promise<boolean> {
+  return syncWrite(env, (tx) => statements(tx).renew.run(env.clock.now().toISOString(), scanId).changes > 0);
 }
 
 /** pending → running. */
-export function markRunning(env: ServiceEnv, scanId: string): void {
+export async function markRunning(env: ServiceEnv, scanId: string): Promise<void> {
   const now = env.clock.now().toISOString();
-  const changed = env.db.$client
-    .prepare(`UPDATE discovery_scans SET status = 'running', started_at = ?, updated_at = ?, heartbeat_at = ? WHERE id = ? AND status = 'pending'`)
-    .run(now, now, now, scanId).changes;
+  const changed = await syncWrite(env, (tx) =>
+    tx.$client.prepare(`UPDATE discovery_scans SET status = 'running', started_at = ?, updated_at = ?, heartbeat_at = ? WHERE id = ? AND status = 'pending'`).run(now, now, now, scanId).changes,
+  );
   if (changed === 0) throw new ScanGoneError(`scan ${scanId} is gone or no longer pending`);
 }
 
@@ -224,23 +225,20 @@ export async function finishScan(
   counts: Counts | undefined,
 ): Promise<void> {
   await audited(env, ctx, { action: 'discovery.complete', resource: 'discovery_scan', resourceId: scanId }, (audit) =>
-    env.db.transaction(
-      (tx) => {
+    syncWrite(env, (tx) => {
         const before = getScanOrThrow(tx, scanId);
         if (before.status !== 'pending' && before.status !== 'running') {
           throw new AppError('CONFLICT', `scan ${scanId} already ended (${before.status})`);
         }
         const now = env.clock.now().toISOString();
         const c = counts ?? { scanned: before.scannedHosts, found: before.foundHosts, total: before.totalHosts };
-        env.db.$client
+        tx.$client
           .prepare(
             `UPDATE discovery_scans SET status = ?, error_message = ?, scanned_hosts = ?, found_hosts = ?, progress_percent = ?,
                     completed_at = ?, updated_at = ? WHERE id = ?`,
           )
           .run(status, errorMessage, c.scanned, c.found, status === 'completed' ? 100 : percentOf(c), now, now, scanId);
         audit.record(tx, { resourceId: scanId, after: toScan(getScanOrThrow(tx, scanId)) });
-      },
-      { behavior: 'immediate' },
-    ),
+      }),
   );
 }

@@ -13,6 +13,7 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { createDeviceTx } from '../devices/write.ts';
 import { getDiscoveredOrThrow, toDiscovered } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 type Discovered = ReturnType<typeof toDiscovered>;
 
@@ -38,8 +39,7 @@ export async function promoteDiscovered(env: ServiceEnv, ctx: CallerContext, raw
     return audited(env, ctx, { action: 'device.create', resource: 'device' }, (created) => {
       requirePermission(ctx, 'device:create');
       const now = env.clock.now().toISOString();
-      return env.db.transaction(
-        (tx) => {
+      return syncWrite(env, (tx) => {
           const row = getDiscoveredOrThrow(tx, input.discovered_id);
           if (row.promotedToDeviceId) {
             throw new AppError('ALREADY_EXISTS', `Discovered host ${row.ip} was already promoted to device ${row.promotedToDeviceId}`, {
@@ -63,9 +63,7 @@ export async function promoteDiscovered(env: ServiceEnv, ctx: CallerContext, raw
           created.record(tx, { resourceId: device.id, after: device });
           promoted.record(tx, { resourceId: device.id, after: device, extra: { discovered_id: row.id, ip: row.ip, network_id: row.networkId } });
           return device;
-        },
-        { behavior: 'immediate' },
-      );
+        });
     });
   });
 }

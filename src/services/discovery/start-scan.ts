@@ -21,6 +21,7 @@ import { getNetworkOrThrow } from '../networks/internal.ts';
 import { toScanProfile } from '../scan-profiles/internal.ts';
 import { hostKeyStore } from './host-keys.ts';
 import { getScanOrThrow, targetsOf, toScan } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export interface ScanRunContext {
   progress?(done: number, total: number, message?: string): Promise<void>;
@@ -109,8 +110,7 @@ export async function startScan(env: ServiceEnv, ctx: CallerContext, raw: unknow
       updatedAt: now,
     };
     const leaseCutoff = new Date(env.clock.now().getTime() - env.config.discovery.scanLeaseMs).toISOString();
-    const scan = env.db.transaction(
-      (tx) => {
+    const scan = await syncWrite(env, (tx) => {
         // One live scan per network (checked and inserted in one IMMEDIATE transaction, so two
         // processes cannot both pass): a second would probe the same hosts and race on their
         // records. A scan whose lease expired is dead and does not count (interrupted.ts fails it).
@@ -128,9 +128,7 @@ export async function startScan(env: ServiceEnv, ctx: CallerContext, raw: unknow
         const out = toScan(getScanOrThrow(tx, row.id));
         audit.record(tx, { resourceId: row.id, after: { ...out, reverse_dns: input.reverse_dns ?? true } });
         return out;
-      },
-      { behavior: 'immediate' },
-    );
+      });
     const job: ScanJob = {
       scanId: scan.id,
       networkId: network.id,

@@ -9,6 +9,7 @@ import { AppError, validationError } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { adoptAddresses, assertDatacenterExists, getNetworkOrThrow, indexNetwork, insertNetwork, parseSubnet, toNetwork, usableRange, type ParsedSubnet } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 /** Pools must stay inside the usable range of the (new) subnet, in the same IP version. */
 function assertPoolsFit(tx: DbOrTx, networkId: string, s: ParsedSubnet): void {
@@ -38,8 +39,7 @@ export async function saveNetwork(env: ServiceEnv, ctx: CallerContext, raw: unkn
     const input = SaveNetworkInputSchema.parse(raw);
     const parsed = input.subnet !== undefined ? parseSubnet(input.subnet) : undefined;
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         if (input.datacenter_id) assertDatacenterExists(tx, input.datacenter_id);
         if (input.id === undefined) {
           if (input.name === undefined) throw validationError('name', 'is required');
@@ -66,8 +66,6 @@ export async function saveNetwork(env: ServiceEnv, ctx: CallerContext, raw: unkn
         const out = toNetwork(row);
         audit.record(tx, { resourceId: row.id, before: toNetwork(before), after: out, ...(adopted > 0 && { extra: { adopted_addresses: adopted } }) });
         return out;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

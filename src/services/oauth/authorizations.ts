@@ -11,6 +11,7 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { rawString } from '../input.ts';
 import { revokeGrantsWhere } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 function ownerOf(ctx: CallerContext): string {
   requireAuthenticated(ctx);
@@ -55,17 +56,14 @@ export async function listOAuthAuthorizations(env: ServiceEnv, ctx: CallerContex
 
 /** Revokes every live grant the caller gave the client whose surrogate id is `id`. */
 export async function revokeOAuthAuthorization(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<void> {
-  return audited(env, { ...ctx, source: 'oauth' }, { action: 'oauth_authorization.revoke', resource: 'oauth_client', resourceId: rawString(raw) }, (audit) => {
+  return audited(env, { ...ctx, source: 'oauth' }, { action: 'oauth_authorization.revoke', resource: 'oauth_client', resourceId: rawString(raw) }, async (audit) => {
     const userId = ownerOf(ctx);
     const { id: clientRowId } = IdInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
-    env.db.transaction(
-      (tx) => {
+    await syncWrite(env, (tx) => {
         const n = revokeGrantsWhere(tx, and(eq(oauthGrants.userId, userId), eq(oauthGrants.clientId, clientRowId)), 'user_revoked', now);
         if (n === 0) throw notFound('Authorization of client', clientRowId);
         audit.record(tx, { resourceId: clientRowId, extra: { revoked_grants: n } });
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -5,6 +5,7 @@
 import { and, inArray, lt, sql } from 'drizzle-orm';
 import { oauthClients, oauthCodes, oauthGrants, oauthRefreshTokens } from '../../db/schema/index.ts';
 import type { ServiceEnv } from '../env.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export const OAUTH_CLEANUP_JOB = 'oauth-cleanup';
 export const UNUSED_CLIENT_TTL_MS = 90 * 24 * 3600_000;
@@ -17,12 +18,11 @@ export interface OAuthCleanupResult {
   clients: number;
 }
 
-export function cleanupOAuth(env: ServiceEnv): OAuthCleanupResult {
+export function cleanupOAuth(env: ServiceEnv): Promise<OAuthCleanupResult> {
   const nowMs = env.clock.now().getTime();
   const now = new Date(nowMs).toISOString();
   const iso = (ms: number) => new Date(ms).toISOString();
-  return env.db.transaction(
-    (tx) => {
+  return syncWrite(env, (tx) => {
       const codes = tx.delete(oauthCodes).where(lt(oauthCodes.expiresAt, iso(nowMs - USED_CODE_GRACE_MS))).run().changes;
       const refreshTokens = tx.delete(oauthRefreshTokens).where(lt(oauthRefreshTokens.expiresAt, now)).run().changes;
       const grants = tx.delete(oauthGrants).where(lt(oauthGrants.expiresAt, now)).run().changes;
@@ -38,7 +38,5 @@ export function cleanupOAuth(env: ServiceEnv): OAuthCleanupResult {
         )
         .run().changes;
       return { codes, refreshTokens, grants, clients };
-    },
-    { behavior: 'immediate' },
-  );
+    });
 }

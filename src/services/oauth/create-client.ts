@@ -11,6 +11,7 @@ import type { ServiceEnv } from '../env.ts';
 import { assertWithinCaller } from '../auth/reach.ts';
 import { ClientMetadataError, validateClientMetadata, type ClientMetadata } from './client-metadata.ts';
 import { CLIENT_SECRET_PREFIX, toOAuthClient } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 function agentMetadata(env: ServiceEnv, input: unknown): ClientMetadata {
   try {
@@ -55,14 +56,11 @@ export async function createOAuthClient(env: ServiceEnv, ctx: CallerContext, raw
       updatedAt: now,
       lastUsedAt: null,
     };
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         tx.insert(oauthClients).values(row).run();
         const out = toOAuthClient(row);
         audit.record(tx, { resourceId: id, after: out });
         return { ...out, client_secret: secret };
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -12,9 +12,10 @@ import type { ServiceEnv } from '../env.ts';
 import { rawString } from '../input.ts';
 import { findClientById, revokeGrantsWhere, toOAuthClient } from './internal.ts';
 import { oauthGrants } from '../../db/schema/index.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function deleteOAuthClient(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<void> {
-  return audited(env, { ...ctx, source: 'oauth' }, { action: 'oauth_client.delete', resource: 'oauth_client', resourceId: rawString(raw) }, (audit) => {
+  return audited(env, { ...ctx, source: 'oauth' }, { action: 'oauth_client.delete', resource: 'oauth_client', resourceId: rawString(raw) }, async (audit) => {
     requireAnyPermission(ctx, ['apikey:delete', 'user:delete']);
     // Which of the two applies depends on the client: a client the caller may not see (another
     // user's, without user:list) is simply not found.
@@ -24,13 +25,10 @@ export async function deleteOAuthClient(env: ServiceEnv, ctx: CallerContext, raw
     if (!row || (!own && !hasPermission(ctx, 'user:list'))) throw notFound('OAuth client', id);
     requirePermission(ctx, own ? 'apikey:delete' : 'user:delete');
     const now = env.clock.now().toISOString();
-    env.db.transaction(
-      (tx) => {
+    await syncWrite(env, (tx) => {
         const revoked = revokeGrantsWhere(tx, eq(oauthGrants.clientId, id), 'client_deleted', now);
         tx.delete(oauthClients).where(eq(oauthClients.id, id)).run();
         audit.record(tx, { resourceId: id, before: toOAuthClient(row), extra: { revoked_grants: revoked } });
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

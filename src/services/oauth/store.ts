@@ -12,6 +12,7 @@ import type { ServiceEnv } from '../env.ts';
 import { eventSink, type EventData } from '../events/outbox.ts';
 import { accessOfUser, findUser, type UserRow } from '../users/internal.ts';
 import { findClientByClientId, findGrant, REFRESH_TOKEN_PREFIX, revokeGrant, touchClient, type ClientRow, type GrantRow } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export type CodeRow = typeof oauthCodes.$inferSelect;
 export type RefreshTokenRow = typeof oauthRefreshTokens.$inferSelect;
@@ -62,8 +63,8 @@ export interface OAuthWrites extends OAuthReads {
 }
 
 export interface OAuthStore extends OAuthReads {
-  /** Runs `fn` in one synchronous write transaction. */
-  write<T>(fn: (w: OAuthWrites) => T): T;
+  /** Runs the synchronous `fn` as one write transaction (queued behind other writes). */
+  write<T>(fn: (w: OAuthWrites) => T): Promise<T>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -124,6 +125,6 @@ function writes(env: ServiceEnv, tx: DbOrTx): OAuthWrites {
 export function oauthStore(env: ServiceEnv): OAuthStore {
   return {
     ...reads(env.db),
-    write: (fn) => env.db.transaction((tx) => fn(writes(env, tx)), { behavior: 'immediate' }),
+    write: (fn) => syncWrite(env, (tx) => fn(writes(env, tx))),
   };
 }

@@ -16,6 +16,7 @@ import type { ServiceEnv } from '../env.ts';
 import { insertReservation, reserverOf, resolveExpiry } from '../reservations/internal.ts';
 import { getPoolOrThrow, type PoolRow } from './internal.ts';
 import { claimNext, familyOfHex, hexToText } from './space.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 type AllocationRow = typeof ipAllocations.$inferSelect;
 
@@ -84,8 +85,7 @@ export async function allocateIp(env: ServiceEnv, ctx: CallerContext, raw: unkno
     const now = env.clock.now();
     const expiresAt = input.device_id === undefined ? (resolveExpiry(now, input) ?? null) : null;
     const at = now.toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const pool = getPoolOrThrow(tx, input.pool_id);
         if (input.idempotency_key !== undefined) {
           const prior = tx
@@ -138,8 +138,6 @@ export async function allocateIp(env: ServiceEnv, ctx: CallerContext, raw: unkno
         };
         audit.record(tx, { resourceId: pool.id, after: out });
         return out;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

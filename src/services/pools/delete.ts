@@ -6,6 +6,7 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { rawString } from '../input.ts';
 import { getPoolOrThrow, tagsOf, toPool } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 /**
  * Deletes a pool: its claims, free ranges, tags, reservations and allocation records go with it
@@ -15,15 +16,12 @@ export async function deletePool(env: ServiceEnv, ctx: CallerContext, raw: unkno
   return audited(env, ctx, { action: 'pool.delete', resource: 'pool', resourceId: rawString(raw) }, (audit) => {
     requirePermission(ctx, 'pool:delete');
     const { id } = IdInputSchema.parse(raw);
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const before = getPoolOrThrow(tx, id);
         const tags = tagsOf(tx, [id]).get(id)!;
         tx.delete(networkPools).where(eq(networkPools.id, id)).run();
         audit.record(tx, { resourceId: id, before: toPool(before, tags) });
         return { status: 'deleted' as const, id };
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -13,6 +13,7 @@ import type { ServiceEnv } from '../env.ts';
 import { getNetworkOrThrow } from '../networks/internal.ts';
 import { adoptAddresses, getPoolOrThrow, poolDetail, setTags, tagsOf, toPool, validateRange, type PoolRange } from './internal.ts';
 import { initPoolSpace, rebuildPoolSpace } from './space.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 function assertNoOverlap(tx: DbOrTx, networkId: string, range: PoolRange, selfId?: string): void {
   const other = tx
@@ -41,8 +42,7 @@ export async function savePool(env: ServiceEnv, ctx: CallerContext, raw: unknown
     requirePermission(ctx, action === 'pool.update' ? 'pool:update' : 'pool:create');
     const input = SavePoolInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         if (input.id === undefined) {
           if (input.network_id === undefined) throw validationError('network_id', 'is required');
           if (input.name === undefined) throw validationError('name', 'is required');
@@ -88,8 +88,6 @@ export async function savePool(env: ServiceEnv, ctx: CallerContext, raw: unknown
         const out = poolDetail(tx, row);
         audit.record(tx, { resourceId: row.id, before: beforeOut, after: out, extra: adopted ? { adopted_addresses: adopted } : undefined });
         return out;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -8,6 +8,7 @@ import { audited } from '../audit/record.ts';
 import { getDeviceRowOrThrow } from '../devices/internal.ts';
 import type { ServiceEnv } from '../env.ts';
 import { findRelationship, keyWhere, relationshipRef, toRelationship } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function addRelationship(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<Relationship> {
   return audited(env, ctx, { action: 'relationship.create', resource: 'relationship' }, (audit) => {
@@ -15,8 +16,7 @@ export async function addRelationship(env: ServiceEnv, ctx: CallerContext, raw: 
     const input = AddRelationshipInputSchema.parse(raw);
     if (input.parent_id === input.child_id) throw validationError('child_id', 'must differ from parent_id (a device cannot relate to itself)');
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         getDeviceRowOrThrow(tx, input.parent_id, 'parent_id');
         getDeviceRowOrThrow(tx, input.child_id, 'child_id');
         const existing = findRelationship(tx, input);
@@ -31,8 +31,6 @@ export async function addRelationship(env: ServiceEnv, ctx: CallerContext, raw: 
         const after = toRelationship(row);
         audit.record(tx, { resourceId: relationshipRef(input), after });
         return after;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -9,6 +9,7 @@ import type { ServiceEnv } from '../env.ts';
 import { getPoolOrThrow } from '../pools/internal.ts';
 import { ipKey } from '../pools/space.ts';
 import { insertReservation, reserverOf, resolveExpiry, toReservation } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function createReservation(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<Reservation> {
   return audited(env, ctx, { action: 'reservation.create', resource: 'reservation' }, (audit) => {
@@ -18,8 +19,7 @@ export async function createReservation(env: ServiceEnv, ctx: CallerContext, raw
     const expiresAt = resolveExpiry(now, input) ?? null;
     const key = input.ip_address !== undefined ? ipKey(input.ip_address) : undefined;
     if (input.ip_address !== undefined && !key) throw validationError('ip_address', 'is not a valid IP address');
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const pool = getPoolOrThrow(tx, input.pool_id);
         if (key && (key.family !== pool.family || key.hex < pool.startHex || key.hex > pool.endHex)) {
           throw validationError('ip_address', `must lie inside the pool range ${pool.startIp}–${pool.endIp}`);
@@ -37,8 +37,6 @@ export async function createReservation(env: ServiceEnv, ctx: CallerContext, raw
         const out = toReservation(row);
         audit.record(tx, { resourceId: row.id, after: out });
         return out;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

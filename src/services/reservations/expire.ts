@@ -7,6 +7,7 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { releaseOwner } from '../pools/space.ts';
 import { toReservation } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export const EXPIRY_JOB = 'reservation-expiry';
 /** Bounds one transaction; a larger backlog is worked off in further batches of the same run. */
@@ -22,8 +23,7 @@ export async function expireReservations(env: ServiceEnv): Promise<{ expired: nu
     // Nothing due is the common case: answer it with one index probe and no audit entry.
     if (!env.db.select({ id: reservations.id }).from(reservations).where(due).limit(1).get()) break;
     const n = await audited(env, ctx, { action: 'reservation.expire', resource: 'reservation' }, (audit) =>
-      env.db.transaction(
-        (tx) => {
+      syncWrite(env, (tx) => {
           const rows = tx.select().from(reservations).where(due).orderBy(asc(reservations.expiresAt)).limit(BATCH).all();
           for (const before of rows) {
             const row = { ...before, status: 'expired' as const, releasedAt: now, updatedAt: now };
@@ -32,9 +32,7 @@ export async function expireReservations(env: ServiceEnv): Promise<{ expired: nu
             audit.record(tx, { resourceId: before.id, before: toReservation(before), after: toReservation(row) });
           }
           return rows.length;
-        },
-        { behavior: 'immediate' },
-      ),
+        }),
     );
     expired += n;
     if (n < BATCH) break;

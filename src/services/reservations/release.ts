@@ -8,6 +8,7 @@ import type { ServiceEnv } from '../env.ts';
 import { rawString } from '../input.ts';
 import { releaseOwner } from '../pools/space.ts';
 import { assertActive, assertOwnerOrAdmin, getReservationOrThrow, toReservation } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function releaseReservation(
   env: ServiceEnv,
@@ -18,8 +19,7 @@ export async function releaseReservation(
     requirePermission(ctx, 'reservation:update');
     const { id } = IdInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const before = getReservationOrThrow(tx, id);
         assertOwnerOrAdmin(ctx, before, 'release');
         assertActive(before, 'released');
@@ -28,8 +28,6 @@ export async function releaseReservation(
         releaseOwner(tx, { kind: 'reservation', id });
         audit.record(tx, { resourceId: id, before: toReservation(before), after: toReservation(row) });
         return { status: 'released' as const, id, message: `Reservation of ${before.ipAddress} released` };
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -7,6 +7,7 @@ import { reservations } from '../../db/schema/index.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { assertActive, assertOwnerOrAdmin, getReservationOrThrow, resolveExpiry, toReservation } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function updateReservation(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<Reservation> {
   const id = (raw as { id?: unknown })?.id;
@@ -15,8 +16,7 @@ export async function updateReservation(env: ServiceEnv, ctx: CallerContext, raw
     const input = UpdateReservationInputSchema.parse(raw);
     const now = env.clock.now();
     const expiresAt = resolveExpiry(now, input);
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const before = getReservationOrThrow(tx, input.id);
         assertOwnerOrAdmin(ctx, before, 'update');
         assertActive(before, 'updated');
@@ -32,8 +32,6 @@ export async function updateReservation(env: ServiceEnv, ctx: CallerContext, raw
         const out = toReservation(row);
         audit.record(tx, { resourceId: row.id, before: toReservation(before), after: out });
         return out;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -6,6 +6,7 @@ import { newId } from '../../platform/ids.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { assertCanHandOut, findRoleByName, isSystemRoleName, resolvePermissionRefs, toRole } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 /** Creates a custom role (never a system one) with permissions given by id or by name. */
 export async function createRole(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<Role> {
@@ -17,8 +18,7 @@ export async function createRole(env: ServiceEnv, ctx: CallerContext, raw: unkno
       throw new AppError('SYSTEM_ROLE', `${input.name} is the name of a built-in system role and cannot be used for a custom role`);
     }
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         if (findRoleByName(tx, input.name)) throw new AppError('ALREADY_EXISTS', `A role named ${input.name} already exists`);
         const perms = resolvePermissionRefs(tx, input.permissions ?? []);
         assertCanHandOut(
@@ -32,8 +32,6 @@ export async function createRole(env: ServiceEnv, ctx: CallerContext, raw: unkno
         const role = toRole(row, perms);
         audit.record(tx, { resourceId: row.id, after: { ...role, permissions: perms.map((p) => p.name) } });
         return role;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -7,6 +7,7 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { rawString } from '../input.ts';
 import { assertCanHandOut, getRoleOrThrow, permissionsOfRole, resolvePermissionRefs, toRole } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
 
@@ -20,8 +21,7 @@ export async function updateRole(env: ServiceEnv, ctx: CallerContext, raw: unkno
     requirePermission(ctx, 'role:update');
     const { id, ...input } = UpdateRoleInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const row = getRoleOrThrow(tx, id);
         const before = permissionsOfRole(tx, id);
         const next = input.permissions ? resolvePermissionRefs(tx, input.permissions) : before;
@@ -50,8 +50,6 @@ export async function updateRole(env: ServiceEnv, ctx: CallerContext, raw: unkno
           after: { ...toRole(after), permissions: nextNames },
         });
         return toRole(after, next);
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

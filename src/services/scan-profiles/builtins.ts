@@ -3,6 +3,7 @@
 // custom profile for network gear with SNMP and SSH on (attach credentials to use them).
 import { scanProfiles } from '../../db/schema/index.ts';
 import type { ServiceEnv } from '../env.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 type Builtin = Pick<
   typeof scanProfiles.$inferInsert,
@@ -29,15 +30,17 @@ export const BUILTIN_SCAN_PROFILES: readonly Builtin[] = [
 export const BUILTIN_PROFILE_IDS: ReadonlySet<string> = new Set(BUILTIN_SCAN_PROFILES.map((p) => p.id));
 
 /** Inserts the missing built-ins; an existing row (same id, or a user profile holding the name) is left alone. */
-export function ensureBuiltinScanProfiles(env: ServiceEnv): void {
+export async function ensureBuiltinScanProfiles(env: ServiceEnv): Promise<void> {
   const now = env.clock.now().toISOString();
-  for (const p of BUILTIN_SCAN_PROFILES) {
-    const res = env.db
-      .insert(scanProfiles)
-      .values({ ...p, isBuiltin: true, createdAt: now, updatedAt: now })
-      .onConflictDoNothing()
-      .run();
-    if (res.changes === 0) continue;
-    env.logger.debug('created built-in scan profile', { id: p.id });
-  }
+  await syncWrite(env, (tx) => {
+    for (const p of BUILTIN_SCAN_PROFILES) {
+      const res = tx
+        .insert(scanProfiles)
+        .values({ ...p, isBuiltin: true, createdAt: now, updatedAt: now })
+        .onConflictDoNothing()
+        .run();
+      if (res.changes === 0) continue;
+      env.logger.debug('created built-in scan profile', { id: p.id });
+    }
+  });
 }

@@ -7,6 +7,7 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { rawString } from '../input.ts';
 import { getScanProfileOrThrow, toScanProfile } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 /**
  * Built-ins cannot be deleted (they would come back at the next start anyway); a profile that
@@ -16,8 +17,7 @@ export async function deleteScanProfile(env: ServiceEnv, ctx: CallerContext, raw
   return audited(env, ctx, { action: 'scan_profile.delete', resource: 'scan_profile', resourceId: rawString(raw) }, (audit) => {
     requirePermission(ctx, 'scan-profile:delete');
     const { id } = IdInputSchema.parse(raw);
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const before = getScanProfileOrThrow(tx, id);
         if (before.isBuiltin) {
           throw new AppError('VALIDATION_ERROR', `Scan profile ${before.name} is built in and cannot be deleted`, { details: [{ field: 'id', message: 'built-in profile' }] });
@@ -31,8 +31,6 @@ export async function deleteScanProfile(env: ServiceEnv, ctx: CallerContext, raw
         tx.delete(scanProfiles).where(eq(scanProfiles.id, id)).run();
         audit.record(tx, { resourceId: id, before: toScanProfile(before) });
         return { status: 'deleted' as const, id };
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -10,6 +10,7 @@ import { newId } from '../../platform/ids.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { assertCredentialKind, getScanProfileOrThrow, toScanProfile } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function saveScanProfile(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<ScanProfile> {
   const rawId = (raw as { id?: unknown })?.id;
@@ -18,8 +19,7 @@ export async function saveScanProfile(env: ServiceEnv, ctx: CallerContext, raw: 
     requirePermission(ctx, action === 'scan_profile.update' ? 'scan-profile:update' : 'scan-profile:create');
     const input = SaveScanProfileInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const before = input.id === undefined ? undefined : getScanProfileOrThrow(tx, input.id);
         if (before?.isBuiltin) {
           if (input.name !== undefined && input.name !== before.name) throw validationError('name', 'a built-in profile keeps its name');
@@ -59,8 +59,6 @@ export async function saveScanProfile(env: ServiceEnv, ctx: CallerContext, raw: 
         const out = toScanProfile(row);
         audit.record(tx, { resourceId: id, before: before ? toScanProfile(before) : undefined, after: out });
         return out;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

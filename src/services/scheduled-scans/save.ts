@@ -12,6 +12,7 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { assertScanProfileExists } from '../scan-profiles/internal.ts';
 import { assertNetworkExists, getScheduledScanOrThrow, toScheduledScan } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function saveScheduledScan(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<ScheduledScan> {
   const rawId = (raw as { id?: unknown })?.id;
@@ -21,8 +22,7 @@ export async function saveScheduledScan(env: ServiceEnv, ctx: CallerContext, raw
     const input = SaveScheduledScanInputSchema.parse(raw);
     const now = env.clock.now();
     const checked = input.cron_expression === undefined ? undefined : validateCron(input.cron_expression, now);
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const before = input.id === undefined ? undefined : getScheduledScanOrThrow(tx, input.id);
         const name = input.name ?? before?.name;
         if (!name) throw validationError('name', 'is required');
@@ -56,8 +56,6 @@ export async function saveScheduledScan(env: ServiceEnv, ctx: CallerContext, raw
         const out = toScheduledScan(row);
         audit.record(tx, { resourceId: row.id, before: before ? toScheduledScan(before) : undefined, after: out });
         return out;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -11,6 +11,7 @@ import { indexDatacenter } from '../datacenters/internal.ts';
 import { indexDevice, toDevices } from '../devices/internal.ts';
 import type { ServiceEnv } from '../env.ts';
 import { indexNetwork } from '../networks/internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 /** Bump when the FTS tables or the text indexed for an object change; the next start rebuilds. */
 export const SEARCH_INDEX_VERSION = '2';
@@ -18,11 +19,10 @@ const KEY = 'search.index_version';
 const BATCH = 500;
 
 /** Rebuilds the index if it is not the current version; returns the number of objects indexed, or undefined when nothing was to do. */
-export function ensureSearchIndex(env: ServiceEnv): number | undefined {
+export async function ensureSearchIndex(env: ServiceEnv): Promise<number | undefined> {
   if (getAppState(env.db, KEY) === SEARCH_INDEX_VERSION) return undefined;
   const started = performance.now();
-  const indexed = env.db.transaction(
-    (tx) => {
+  const indexed = await syncWrite(env, (tx) => {
       if (getAppState(tx, KEY) === SEARCH_INDEX_VERSION) return undefined;
       tx.run(sql`INSERT INTO search_index (search_index) VALUES ('delete-all')`);
       tx.run(sql`INSERT INTO search_names (search_names) VALUES ('delete-all')`);
@@ -48,9 +48,7 @@ export function ensureSearchIndex(env: ServiceEnv): number | undefined {
       const now = env.clock.now().toISOString();
       setAppState(tx, KEY, SEARCH_INDEX_VERSION, now);
       return n;
-    },
-    { behavior: 'immediate' },
-  );
+    });
   if (indexed !== undefined && indexed > 0) {
     env.logger.info('rebuilt the search index', { objects: indexed, version: SEARCH_INDEX_VERSION, ms: Math.round(performance.now() - started) });
   }

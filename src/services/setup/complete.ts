@@ -16,6 +16,7 @@ import { createUser } from '../users/create.ts';
 import { login, type LoginResult } from '../auth/login.ts';
 import { assertPasswordPolicy } from '../users/password-policy.ts';
 import { clearSetupTokens, setupTokenValid } from './tokens.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 const CLAIM_KEY = 'setup.claim';
 /** A claim older than this is a crashed attempt and no longer blocks. */
@@ -55,15 +56,12 @@ async function createFirstAdmin(env: ServiceEnv, ctx: CallerContext, raw: unknow
     const start = env.clock.now();
     if (!setupNeeded(env)) throw alreadyDone();
     if (!setupTokenValid(env.db, input.token, start)) throw badToken();
-    env.db.transaction(
-      (tx) => {
+    await syncWrite(env, (tx) => {
         if (countUsers(tx) > 0) throw alreadyDone();
         if (!setupTokenValid(tx, input.token, start)) throw badToken();
         if (claimed(tx, start)) throw new AppError('CONFLICT', 'Another setup is in progress; try again in a minute');
         setAppState(tx, CLAIM_KEY, start.toISOString(), start.toISOString());
-      },
-      { behavior: 'immediate' },
-    );
+      });
     let user: User;
     try {
       const adminRole = env.db.select().from(roles).where(eq(roles.name, 'admin')).get()!;
@@ -77,20 +75,17 @@ async function createFirstAdmin(env: ServiceEnv, ctx: CallerContext, raw: unknow
       });
     } finally {
       const now = env.clock.now().toISOString();
-      env.db.transaction(
-        (tx) => {
+      await syncWrite(env, (tx) => {
           setAppState(tx, CLAIM_KEY, '', now);
           if (countUsers(tx) > 0) clearSetupTokens(tx, now);
-        },
-        { behavior: 'immediate' },
-      );
+        });
     }
     env.logger.info('first-run setup created the first administrator', { username: user.username });
-    recordEvent(env, ctx, { ...META, resourceId: user.id }, 'success', { after: { username: user.username } });
+    await recordEvent(env, ctx, { ...META, resourceId: user.id }, 'success', { after: { username: user.username } });
     return user;
   } catch (err) {
     const app = toAppError(err);
-    recordEvent(env, ctx, META, 'failure', {}, { code: app.code, message: app.message });
+    await recordEvent(env, ctx, META, 'failure', {}, { code: app.code, message: app.message });
     throw err;
   }
 }

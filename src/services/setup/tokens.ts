@@ -6,6 +6,7 @@ import { randomToken, safeEqual, sha256Hex } from '../../platform/ids.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { getAppState, setAppState } from '../app-state.ts';
 import type { ServiceEnv } from '../env.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export const SETUP_TOKENS_KEY = 'setup.tokens';
 export const SETUP_TOKEN_TTL_MS = 24 * 3_600_000;
@@ -30,16 +31,13 @@ export function storedTokens(db: DbOrTx, now: Date): StoredToken[] {
 }
 
 /** Adds a new token (under the write lock, so a parallel start's token is kept) and returns it. */
-export function issueSetupToken(env: ServiceEnv): string {
+export async function issueSetupToken(env: ServiceEnv): Promise<string> {
   const token = `${SETUP_TOKEN_PREFIX}${randomToken(24)}`;
   const now = env.clock.now();
-  env.db.transaction(
-    (tx) => {
+  await syncWrite(env, (tx) => {
       const list = [...storedTokens(tx, now), { hash: sha256Hex(token), created_at: now.toISOString() }].slice(-MAX_TOKENS);
       setAppState(tx, SETUP_TOKENS_KEY, JSON.stringify(list), now.toISOString());
-    },
-    { behavior: 'immediate' },
-  );
+    });
   return token;
 }
 

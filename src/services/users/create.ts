@@ -9,6 +9,7 @@ import type { ServiceEnv } from '../env.ts';
 import { assertCanHandOut, permissionsOfRole } from '../roles/internal.ts';
 import { findUserByUsername, rolesOfUser, setAdminRole, syncAdminFlag, toUser } from './internal.ts';
 import { assertPasswordPolicy } from './password-policy.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function createUser(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<User> {
   return audited(env, ctx, { action: 'user.create', resource: 'user' }, async (audit) => {
@@ -30,8 +31,7 @@ export async function createUser(env: ServiceEnv, ctx: CallerContext, raw: unkno
     const passwordHash = await env.passwords.hash(input.password);
     const now = env.clock.now().toISOString();
     const id = newId();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         tx.insert(users)
           .values({
             id,
@@ -54,8 +54,6 @@ export async function createUser(env: ServiceEnv, ctx: CallerContext, raw: unkno
         const user = toUser(row, rolesOfUser(tx, id));
         audit.record(tx, { resourceId: id, after: user });
         return user;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

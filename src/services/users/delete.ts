@@ -8,6 +8,7 @@ import type { ServiceEnv } from '../env.ts';
 import { rawString } from '../input.ts';
 import { assertNotLastAdmin, requireAdminForTarget } from './guards.ts';
 import { getUserOrThrow, rolesOfUser, toUser } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 /**
  * Deletes a user. Role grants, SQLite sessions and API keys cascade by foreign key; sessions in
@@ -18,17 +19,14 @@ export async function deleteUser(env: ServiceEnv, ctx: CallerContext, raw: unkno
     requirePermission(ctx, 'user:delete');
     const { id } = IdInputSchema.parse(raw);
     if (id === userIdOf(ctx)) throw new AppError('CANNOT_DELETE_SELF', 'You cannot delete your own account');
-    env.db.transaction(
-      (tx) => {
+    await syncWrite(env, (tx) => {
         const row = getUserOrThrow(tx, id);
         requireAdminForTarget(tx, ctx, row, 'delete administrator accounts');
         assertNotLastAdmin(tx, row);
         const before = toUser(row, rolesOfUser(tx, id));
         tx.delete(users).where(eq(users.id, id)).run();
         audit.record(tx, { resourceId: id, before });
-      },
-      { behavior: 'immediate' },
-    );
+      });
     await env.sessions.deleteForUser(id);
     return { status: 'deleted' as const, id };
   });

@@ -6,6 +6,7 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { assertCanHandOut, getRoleOrThrow, permissionsOfRole } from '../roles/internal.ts';
 import { getUserOrThrow, rolesOfUser, syncAdminFlag } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export interface GrantResult {
   /** False when the user already held the role: granting is idempotent (REST: 200 instead of 201). */
@@ -21,8 +22,7 @@ export async function grantRole(env: ServiceEnv, ctx: CallerContext, raw: unknow
     requirePermission(ctx, 'role:update');
     const input = RoleGrantInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const user = getUserOrThrow(tx, input.user_id);
         const role = getRoleOrThrow(tx, input.role_id);
         if (role.isSystem) requireAdmin(ctx, 'grant system roles');
@@ -46,8 +46,6 @@ export async function grantRole(env: ServiceEnv, ctx: CallerContext, raw: unknow
           extra: { role_id: role.id, role_name: role.name, already_granted: !!held },
         });
         return { created: !held };
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -7,6 +7,7 @@ import type { ServiceEnv } from '../env.ts';
 import { getRoleOrThrow } from '../roles/internal.ts';
 import { assertNotLastAdmin } from './guards.ts';
 import { getUserOrThrow, rolesOfUser, syncAdminFlag } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 /**
  * Revokes a role from a user; revoking a role the user does not hold succeeds (idempotent).
@@ -16,8 +17,7 @@ export async function revokeRole(env: ServiceEnv, ctx: CallerContext, raw: unkno
   return audited(env, ctx, { action: 'role.revoke', resource: 'user' }, (audit) => {
     requirePermission(ctx, 'role:update');
     const input = RoleGrantInputSchema.parse(raw);
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const user = getUserOrThrow(tx, input.user_id);
         const role = getRoleOrThrow(tx, input.role_id);
         if (role.isSystem) requireAdmin(ctx, 'revoke system roles');
@@ -35,8 +35,6 @@ export async function revokeRole(env: ServiceEnv, ctx: CallerContext, raw: unkno
           extra: { role_id: role.id, role_name: role.name, was_granted: removed > 0 },
         });
         return { revoked: removed > 0 };
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }

@@ -7,6 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { AuditRecorder } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { getUserOrThrow, toUser } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function storeNewPassword(
   env: ServiceEnv,
@@ -17,16 +18,13 @@ export async function storeNewPassword(
   expectedHash?: string,
 ): Promise<void> {
   const now = env.clock.now().toISOString();
-  env.db.transaction(
-    (tx) => {
+  await syncWrite(env, (tx) => {
       const before = getUserOrThrow(tx, userId);
       const where = expectedHash ? and(eq(users.id, userId), eq(users.passwordHash, expectedHash)) : eq(users.id, userId);
       const changed = tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(where).run().changes;
       if (changed === 0) throw new AppError('CONFLICT', 'The password was changed by another request; try again');
       audit.record(tx, { resourceId: userId, before: toUser(before), after: toUser(getUserOrThrow(tx, userId)) });
-    },
-    { behavior: 'immediate' },
-  );
+    });
   // After the commit, so a login with the old password can no longer create a session that survives.
   await env.sessions.deleteForUser(userId);
 }

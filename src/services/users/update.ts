@@ -9,6 +9,7 @@ import type { ServiceEnv } from '../env.ts';
 import { rawString } from '../input.ts';
 import { assertNotLastAdmin, requireAdminForTarget } from './guards.ts';
 import { getUserOrThrow, rolesOfUser, setAdminRole, toUser } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 const taken = (db: DbOrTx, column: typeof users.username | typeof users.email, value: string, id: string): boolean =>
   db
@@ -29,8 +30,7 @@ export async function updateUser(env: ServiceEnv, ctx: CallerContext, raw: unkno
     else requirePermission(ctx, 'user:update');
     const { id, ...input } = UpdateUserInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
-    const { user, deactivated } = env.db.transaction(
-      (tx) => {
+    const { user, deactivated } = await syncWrite(env, (tx) => {
         const row = getUserOrThrow(tx, id);
         // A value equal to the current one is not a change: a form may send the whole object back.
         const activeChange = input.is_active !== undefined && input.is_active !== row.isActive;
@@ -67,9 +67,7 @@ export async function updateUser(env: ServiceEnv, ctx: CallerContext, raw: unkno
         const next = getUserOrThrow(tx, id);
         audit.record(tx, { resourceId: id, before: toUser(row), after: toUser(next) });
         return { user: toUser(next, rolesOfUser(tx, id)), deactivated: row.isActive && !next.isActive };
-      },
-      { behavior: 'immediate' },
-    );
+      });
     // Sessions also fail the per-request is_active check; deleting them frees the store (and Valkey).
     if (deactivated) await env.sessions.deleteForUser(id);
     return user;

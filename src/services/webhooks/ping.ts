@@ -15,6 +15,7 @@ import { PING_EVENT } from '../events/catalogue.ts';
 import { buildEvent } from '../events/outbox.ts';
 import { getDeliveryOrThrow, getWebhookOrThrow, withAttempts } from './internal.ts';
 import type { Leased } from './sender.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 /** Long enough that no worker takes the ping's delivery over while it is being sent. */
 const PING_LEASE_MARGIN_MS = 30_000;
@@ -25,8 +26,7 @@ export async function pingWebhook(env: ServiceEnv, ctx: CallerContext, raw: unkn
     const { id } = WebhookIdInputSchema.parse(raw);
     const nowDate = env.clock.now();
     const now = nowDate.toISOString();
-    const lease: Leased = env.db.transaction(
-      (tx) => {
+    const lease: Leased = await syncWrite(env, (tx) => {
         const hook = getWebhookOrThrow(tx, id);
         const payload = buildEvent(env, ctx, PING_EVENT, {
           resource_id: hook.id,
@@ -41,9 +41,7 @@ export async function pingWebhook(env: ServiceEnv, ctx: CallerContext, raw: unkn
           .run();
         audit.record(tx, { resourceId: hook.id, extra: { event_id: payload.id, delivery_id: deliveryId } });
         return { id: deliveryId, attempt: 1, leaseUntil };
-      },
-      { behavior: 'immediate' },
-    );
+      });
     const outcome = await env.webhookSender.attempt(env, lease, { retry: false, force: true });
     const [delivery] = withAttempts(env.db, [getDeliveryOrThrow(env.db, lease.id)]);
     const message = outcome.status === 'success' ? 'Webhook ping sent successfully' : `Webhook ping failed: ${outcome.error}`;

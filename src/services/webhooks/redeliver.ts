@@ -9,14 +9,14 @@ import { AppError } from '../../platform/errors.ts';
 import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { getDeliveryOrThrow, getWebhookOrThrow, toDelivery, withAttempts } from './internal.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 export async function redeliverWebhookDelivery(env: ServiceEnv, ctx: CallerContext, raw: unknown): Promise<Delivery> {
-  return audited(env, ctx, { action: 'webhook.redeliver', resource: 'webhook' }, (audit) => {
+  return audited(env, ctx, { action: 'webhook.redeliver', resource: 'webhook' }, async (audit) => {
     requirePermission(ctx, 'webhooks:update');
     const input = RedeliverInputSchema.parse(raw);
     const now = env.clock.now().toISOString();
-    const out = env.db.transaction(
-      (tx) => {
+    const out = await syncWrite(env, (tx) => {
         const before = getDeliveryOrThrow(tx, input.id);
         if (before.status === 'delivering') throw new AppError('CONFLICT', 'The delivery is being sent right now; try again when it has finished');
         const hook = getWebhookOrThrow(tx, before.webhookId);
@@ -30,9 +30,7 @@ export async function redeliverWebhookDelivery(env: ServiceEnv, ctx: CallerConte
           .run();
         audit.record(tx, { resourceId: before.id, before: toDelivery(before, []), extra: { webhook_id: before.webhookId } });
         return withAttempts(tx, [getDeliveryOrThrow(tx, before.id)])[0]!;
-      },
-      { behavior: 'immediate' },
-    );
+      });
     env.outbox.wake();
     return out;
   });

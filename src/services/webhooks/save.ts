@@ -12,6 +12,7 @@ import { audited } from '../audit/record.ts';
 import type { ServiceEnv } from '../env.ts';
 import { getWebhookOrThrow, normalizeEvents, sealSecret, toWebhook, vetWebhookUrl } from './internal.ts';
 import type { Webhook } from '../../../schemas/webhooks.ts';
+import { syncWrite } from '../../db/sync-write.ts';
 
 function checkSecret(input: SaveWebhookInput): void {
   if (input.secret === undefined) return;
@@ -48,19 +49,15 @@ export async function saveWebhook(env: ServiceEnv, ctx: CallerContext, raw: unkn
         createdAt: now,
         updatedAt: now,
       };
-      return env.db.transaction(
-        (tx) => {
+      return syncWrite(env, (tx) => {
           tx.insert(webhooks).values(row).run();
           const out = toWebhook(row);
           audit.record(tx, { resourceId: row.id, after: out });
           return generated === undefined ? out : { ...out, secret: generated };
-        },
-        { behavior: 'immediate' },
-      );
+        });
     }
     const webhookId = input.id;
-    return env.db.transaction(
-      (tx) => {
+    return syncWrite(env, (tx) => {
         const before = getWebhookOrThrow(tx, webhookId);
         const row = {
           ...before,
@@ -76,8 +73,6 @@ export async function saveWebhook(env: ServiceEnv, ctx: CallerContext, raw: unkn
         const out = toWebhook(row);
         audit.record(tx, { resourceId: webhookId, before: toWebhook(before), after: out, extra: input.secret !== undefined ? { secret_rotated: true } : undefined });
         return out;
-      },
-      { behavior: 'immediate' },
-    );
+      });
   });
 }
