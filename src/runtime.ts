@@ -10,6 +10,7 @@ import { createMemoryRateLimitStore, createValkeyRateLimitStore, type RateLimitS
 import { createSqliteSessionStore, createValkeySessionStore, type SessionStore } from './auth/session-store.ts';
 import { DB_FILE, ensureDataDir, type Db } from './db/client.ts';
 import { sqliteEngine } from './db/engine.ts';
+import { jobLeases } from './db/job-leases.ts';
 import { stopScans } from './discovery/runner.ts';
 import { startScheduleRunner, type ScheduleRunner } from './discovery/schedule-runner.ts';
 import { startScheduler, type Job, type Scheduler } from './jobs/scheduler.ts';
@@ -205,7 +206,7 @@ export async function startServer(config: Config, opts: { logger?: Logger; write
   }
   const listening = { port: config.listen.port };
   const app = createApp({ env, rateLimitStore, readiness, listening });
-  const scheduler = startScheduler(maintenanceJobs(env), env.logger);
+  const scheduler = startScheduler(maintenanceJobs(env), env.logger, jobLeases(env.engine));
   let server: ServerType;
   try {
     server = await new Promise((resolve, reject) => {
