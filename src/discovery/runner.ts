@@ -182,7 +182,8 @@ export class ScanManager {
       const batch = buffer;
       buffer = [];
       try {
-        // flushFound writes synchronously before its promise settles; nothing to await here.
+        // flushFound queues its write on the engine's writer: flushes commit in the order they were
+        // made and before the scan's finish, which is queued after them; nothing to await here.
         void flushFound(env, job.ctx, target, batch, { ...counts }).catch((err: unknown) => onFlushError(err));
         persisted = counts.scanned;
         for (const l of a.listeners) l({ ...counts });
