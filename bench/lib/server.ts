@@ -66,7 +66,9 @@ export interface StartOptions {
 export async function startBenchServer(opts: StartOptions = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rackd-bench-'));
   const port = await freePort();
-  const nodeArgs = ['--import', 'tsx'];
+  // BENCH_NODE_ARGS (space-separated) reaches the server's node, to compare V8 settings such as
+  // --max-semi-space-size side by side with the defaults.
+  const nodeArgs = [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx'];
   if (opts.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
   const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'src/main.ts'), 'server'], {
     cwd: ROOT,
