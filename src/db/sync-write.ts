@@ -11,7 +11,9 @@ import type { Engine } from './engine.ts';
 
 /**
  * Runs the synchronous `fn` as one write transaction: committed when it returns, rolled back when
- * it throws (ARCHITECTURE.md rule 6). Nested `tx.transaction(…)` calls inside are savepoints.
+ * it throws (ARCHITECTURE.md rule 6). Nested `tx.transaction(…)` calls inside are savepoints. Never
+ * await a `syncWrite` or an `engine.write` from inside another write's body: the queue would wait
+ * for itself.
  */
 export function syncWrite<T>(env: { engine: Engine }, fn: (tx: Db) => T): Promise<T> {
   const { engine } = env;
