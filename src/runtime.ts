@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createApp } from './app.ts';
 import { createPasswordHasher } from './auth/passwords.ts';
 import { createMemoryRateLimitStore, createValkeyRateLimitStore, type RateLimitStore } from './auth/rate-limit-store.ts';
-import { createSqliteSessionStore, createValkeySessionStore, type SessionStore } from './auth/session-store.ts';
+import { createDatabaseSessionStore, createValkeySessionStore, type SessionStore } from './auth/session-store.ts';
 import { DB_FILE, ensureDataDir, type Db } from './db/client.ts';
 import { sqliteEngine } from './db/engine.ts';
 import { jobLeases } from './db/job-leases.ts';
@@ -123,7 +123,7 @@ export async function openRuntime(config: Config, opts: { logger?: Logger; boots
       throw err;
     }
   }
-  const sessions: SessionStore = config.session.store === 'valkey' ? createValkeySessionStore(valkey!) : createSqliteSessionStore({ db, engine });
+  const sessions: SessionStore = config.session.store === 'valkey' ? createValkeySessionStore(valkey!) : createDatabaseSessionStore(engine);
   const passwords = createPasswordHasher(config.passwords);
   // Services publish into the webhook outbox (also from offline commands: the server's worker
   // delivers what they wrote) and send pings through the webhook worker's sender.

@@ -1,11 +1,8 @@
 // Session storage behind a small interface: SQLite (default) or Valkey for several replicas.
 // Only the SHA-256 of a session token is ever stored.
-import { and, eq, lt } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import type { ChainableCommander, Redis } from 'iovalkey';
-import type { Db } from '../db/client.ts';
-import type { Engine } from '../db/engine.ts';
-import { syncWrite } from '../db/sync-write.ts';
-import { sessions } from '../db/schema/index.ts';
+import type { Engine, Tx } from '../db/engine.ts';
 import { AppError } from '../platform/errors.ts';
 
 export interface SessionRecord {
@@ -18,7 +15,7 @@ export interface SessionRecord {
 }
 
 export interface SessionStore {
-  readonly kind: 'sqlite' | 'valkey';
+  readonly kind: 'sqlite' | 'postgres' | 'valkey';
   create(rec: SessionRecord): Promise<void>;
   get(tokenHash: string): Promise<SessionRecord | undefined>;
   extend(tokenHash: string, expiresAt: string): Promise<void>;
@@ -28,31 +25,36 @@ export interface SessionStore {
   ping(): Promise<void>;
 }
 
-/** Sessions in the database: reads on the read-only connection, writes queued on the writer. */
-export function createSqliteSessionStore(env: { db: Db; engine: Engine }): SessionStore {
-  const { db } = env;
+/**
+ * Sessions in the database, written once on the engine contract both dialects share (db/engine.ts):
+ * reads on the engine's reader (committed rows), writes through its writer queue.
+ */
+export function createDatabaseSessionStore(engine: Engine): SessionStore {
+  const t = engine.tables.sessions;
+  const write = <T>(fn: (tx: Tx) => Promise<T>) => engine.write(fn);
   return {
-    kind: 'sqlite',
+    kind: engine.dialect,
     async create(rec) {
-      await syncWrite(env, (tx) => tx.insert(sessions).values(rec).run());
+      await write((tx) => tx.insert(t).values(rec));
     },
     async get(tokenHash) {
-      return db.select().from(sessions).where(eq(sessions.tokenHash, tokenHash)).get();
+      const [row] = await engine.reader.select().from(t).where(eq(t.tokenHash, tokenHash)).limit(1);
+      return row;
     },
     async extend(tokenHash, expiresAt) {
-      await syncWrite(env, (tx) => tx.update(sessions).set({ expiresAt }).where(eq(sessions.tokenHash, tokenHash)).run());
+      await write((tx) => tx.update(t).set({ expiresAt }).where(eq(t.tokenHash, tokenHash)));
     },
     async delete(tokenHash) {
-      await syncWrite(env, (tx) => tx.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run());
+      await write((tx) => tx.delete(t).where(eq(t.tokenHash, tokenHash)));
     },
     async deleteForUser(userId) {
-      return syncWrite(env, (tx) => tx.delete(sessions).where(eq(sessions.userId, userId)).run().changes);
+      return write(async (tx) => (await tx.delete(t).where(eq(t.userId, userId)).returning({ h: t.tokenHash })).length);
     },
     async purgeExpired(now) {
-      return syncWrite(env, (tx) => tx.delete(sessions).where(and(lt(sessions.expiresAt, now.toISOString()))).run().changes);
+      return write(async (tx) => (await tx.delete(t).where(lt(t.expiresAt, now.toISOString())).returning({ h: t.tokenHash })).length);
     },
     async ping() {
-      db.$client.prepare('SELECT 1').get();
+      await engine.reader.select({ h: t.tokenHash }).from(t).limit(1);
     },
   };
 }
