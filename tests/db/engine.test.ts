@@ -4,38 +4,14 @@
 // query runs on either dialect, and on SQLite writers with awaits inside never interleave.
 // The PostgreSQL runs are skipped with a message where PostgreSQL does not answer.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
-import { postgresEngine, sqliteEngine, type Engine } from '../../src/db/engine.ts';
-import { freshDatabase, requirePostgres, type FreshDatabase } from '../helpers/postgres.ts';
-import { tempDir } from '../helpers/server.ts';
+import { sqliteEngine } from '../../src/db/engine.ts';
+import { ENGINES } from '../helpers/engines.ts';
 
 const now = new Date().toISOString();
 const dc = (id: string) => ({ id, name: `dc ${id}`, createdAt: now, updatedAt: now });
-
-const cleanups: (() => Promise<void> | void)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-
-const ENGINES: Record<string, (t: TestContext) => Promise<Engine | undefined>> = {
-  sqlite: async () => {
-    const dir = tempDir();
-    const engine = sqliteEngine(join(dir, 'rackd.db'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => engine.close());
-    return engine;
-  },
-  postgres: async (t) => {
-    if (!(await requirePostgres(t))) return undefined;
-    const fresh: FreshDatabase = await freshDatabase();
-    const engine = await postgresEngine(fresh.url, { max: 4 });
-    cleanups.push(() => fresh.drop(), () => engine.close());
-    return engine;
-  },
-};
 
 for (const [name, open] of Object.entries(ENGINES)) {
   describe(`data-access engine: ${name}`, () => {

@@ -2,36 +2,11 @@
 // per interval between them. The same tests on both engines; the PostgreSQL runs are skipped with
 // a message where PostgreSQL does not answer (failed under CI=true).
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, describe, it, type TestContext } from 'node:test';
-import { postgresEngine, sqliteEngine, type Engine } from '../../src/db/engine.ts';
+import { after, describe, it } from 'node:test';
 import { jobLeases } from '../../src/db/job-leases.ts';
 import { startScheduler } from '../../src/jobs/scheduler.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
-import { freshDatabase, requirePostgres } from '../helpers/postgres.ts';
-import { tempDir } from '../helpers/server.ts';
-
-const cleanups: (() => Promise<void> | void)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-
-const ENGINES: Record<string, (t: TestContext) => Promise<Engine | undefined>> = {
-  sqlite: async () => {
-    const dir = tempDir();
-    const engine = sqliteEngine(join(dir, 'rackd.db'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => engine.close());
-    return engine;
-  },
-  postgres: async (t) => {
-    if (!(await requirePostgres(t))) return undefined;
-    const fresh = await freshDatabase();
-    const engine = await postgresEngine(fresh.url, { max: 4 });
-    cleanups.push(() => fresh.drop(), () => engine.close());
-    return engine;
-  },
-};
+import { ENGINES } from '../helpers/engines.ts';
 
 const MINUTE = 60_000;
 
@@ -89,7 +64,10 @@ for (const [name, open] of Object.entries(ENGINES)) {
       const job = (who: string) => [{ name: 'retention', intervalMs: 10 * MINUTE, run: () => void runs.push(who) }];
       const one = startScheduler(job('one'), silentLogger, jobLeases(engine, { owner: 'one', now }));
       const two = startScheduler(job('two'), silentLogger, jobLeases(engine, { owner: 'two', now }));
-      cleanups.push(() => one.stop(), () => two.stop());
+      after(() => {
+        one.stop();
+        two.stop();
+      });
       assert.deepEqual(await Promise.all([one.runDue('retention'), two.runDue('retention')]).then((r) => r.filter(Boolean).length), 1);
       assert.equal(await two.runDue('retention'), false, 'not due again');
       clock += 10 * MINUTE;

@@ -2,35 +2,11 @@
 // both engines: what create/get/extend/delete/deleteForUser/purgeExpired do to the rows. The
 // PostgreSQL runs are skipped with a message where PostgreSQL does not answer (failed under CI=true).
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { createDatabaseSessionStore, type SessionRecord } from '../../src/auth/session-store.ts';
-import { postgresEngine, sqliteEngine, type Engine } from '../../src/db/engine.ts';
+import type { Engine } from '../../src/db/engine.ts';
 import { sha256Hex } from '../../src/platform/ids.ts';
-import { freshDatabase, requirePostgres } from '../helpers/postgres.ts';
-import { tempDir } from '../helpers/server.ts';
-
-const cleanups: (() => Promise<void> | void)[] = [];
-after(async () => {
-  for (const c of cleanups.reverse()) await c();
-});
-
-const ENGINES: Record<string, (t: TestContext) => Promise<Engine | undefined>> = {
-  sqlite: async () => {
-    const dir = tempDir();
-    const engine = sqliteEngine(join(dir, 'rackd.db'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => engine.close());
-    return engine;
-  },
-  postgres: async (t) => {
-    if (!(await requirePostgres(t))) return undefined;
-    const fresh = await freshDatabase();
-    const engine = await postgresEngine(fresh.url, { max: 4 });
-    cleanups.push(() => fresh.drop(), () => engine.close());
-    return engine;
-  },
-};
+import { ENGINES } from '../helpers/engines.ts';
 
 let n = 0;
 const record = (userId: string, expiresAt: string): SessionRecord => ({
