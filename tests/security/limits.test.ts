@@ -166,6 +166,21 @@ describe('request timeout', () => {
     assert.equal(parseConfig({ ...TEST_ENV, REQUEST_TIMEOUT: '0' }).requestTimeoutMs, 0);
   });
 
+  it('answers a body over the cap with 413 also without the node request (app.request)', async () => {
+    const s = await startTestServer();
+    try {
+      const app = createApp({ env: s.env, rateLimitStore: createMemoryRateLimitStore(), readiness: {}, listening: { port: 0 } });
+      const body = JSON.stringify({ name: 'x'.repeat(MAX_BODY_BYTES) });
+      const res = await app.request('/api/keys', { method: 'POST', body, headers: { 'content-type': 'application/json', 'content-length': String(body.length) } });
+      const headers = new Headers(res.headers);
+      assert.equal(res.status, 413);
+      assert.deepEqual(await res.json(), { error: 'Request body exceeds 1 MiB', code: 'PAYLOAD_TOO_LARGE' });
+      assert.equal(headers.get('x-frame-options'), 'DENY');
+    } finally {
+      await s.stop();
+    }
+  });
+
   it('answers a request that outlives REQUEST_TIMEOUT with 503 REQUEST_TIMEOUT JSON', async () => {
     const s = await startTestServer();
     try {

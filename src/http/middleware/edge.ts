@@ -48,9 +48,11 @@ export function edge(opts: EdgeOptions): MiddlewareHandler<AppEnv> {
         verdict = limited;
         // On node the budget goes on the response now; otherwise onto the finished Response below.
         if (verdict && onNode) setRateLimitHeaders(c, verdict);
-        const route = limitBody(c, next);
-        if (route instanceof Response) c.res = route;
-        else await (requestTimeoutMs > 0 ? withTimeout(route(), requestTimeoutMs) : route());
+        const run = limitBody(c, next);
+        // A 413 from the limiter, or what the chain resolved to (a Response only from hono's
+        // bodyLimit; the chain's own answer is already on c.res).
+        const answer = run instanceof Response ? run : await (requestTimeoutMs > 0 ? withTimeout(run, requestTimeoutMs) : run);
+        if (answer instanceof Response) c.res = answer;
       }
     } catch (err) {
       // The route's own errors were answered inside the chain; what arrives here is this

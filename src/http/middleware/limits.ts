@@ -17,20 +17,21 @@ const payloadTooLarge = (c: Parameters<typeof errorResponse>[0], maxSize: number
  * body is read from the IncomingMessage once, when a route asks for it (node-io.ts), and a GET or
  * HEAD costs nothing here: hono's bodyLimit asked `c.req.raw.body`, which builds an undici
  * Request with an AbortSignal for every request, bodiless or not. Without the node request
- * (`app.request()`), `next` is wrapped in hono's bodyLimit instead.
+ * (`app.request()`) hono's bodyLimit runs instead. Shaped like a middleware: a 413 Response, or what
+ * the rest of the chain resolves to.
  */
-export function bodyLimiter(maxSize = MAX_BODY_BYTES): (c: Context<AppEnv>, next: Next) => Response | Next {
+export function bodyLimiter(maxSize = MAX_BODY_BYTES): (c: Context<AppEnv>, next: Next) => Response | Promise<Response | void> {
   const fallback = bodyLimit({ maxSize, onError: (c) => payloadTooLarge(c as Parameters<typeof errorResponse>[0], maxSize) });
   return (c, next) => {
     const incoming = incomingOf(c);
-    if (!incoming) return async () => void (await fallback(c, next));
+    if (!incoming) return fallback(c, next);
     const method = c.req.method;
     // The adapter gives a GET or HEAD request no body, whatever the client sent.
-    if (method === 'GET' || method === 'HEAD') return next;
+    if (method === 'GET' || method === 'HEAD') return next();
     const length = requestHeader(c, 'content-length');
     if (length !== undefined && requestHeader(c, 'transfer-encoding') === undefined && Number.parseInt(length, 10) > maxSize) return payloadTooLarge(c, maxSize);
     lazyNodeBody(c, maxSize);
-    return next;
+    return next();
   };
 }
 
@@ -38,13 +39,13 @@ export function bodyLimiter(maxSize = MAX_BODY_BYTES): (c: Context<AppEnv>, next
  * 503 REQUEST_TIMEOUT when `work` takes longer than `ms`: one timer per request (hono's timeout
  * races two extra promises), cleared as soon as the work settles.
  */
-export function withTimeout(work: Promise<void>, ms: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new AppError('REQUEST_TIMEOUT', 'Request timeout')), ms);
     work.then(
-      () => {
+      (out) => {
         clearTimeout(timer);
-        resolve();
+        resolve(out);
       },
       (err: unknown) => {
         clearTimeout(timer);
