@@ -2,7 +2,7 @@
 // Only the SHA-256 of a session token is ever stored.
 import { eq, lt } from 'drizzle-orm';
 import type { ChainableCommander, Redis } from 'iovalkey';
-import type { Engine, Tx } from '../db/engine.ts';
+import type { Engine } from '../db/engine.ts';
 import { AppError } from '../platform/errors.ts';
 
 export interface SessionRecord {
@@ -31,27 +31,26 @@ export interface SessionStore {
  */
 export function createDatabaseSessionStore(engine: Engine): SessionStore {
   const t = engine.tables.sessions;
-  const write = <T>(fn: (tx: Tx) => Promise<T>) => engine.write(fn);
   return {
     kind: engine.dialect,
     async create(rec) {
-      await write((tx) => tx.insert(t).values(rec));
+      await engine.write((tx) => tx.insert(t).values(rec));
     },
     async get(tokenHash) {
       const [row] = await engine.reader.select().from(t).where(eq(t.tokenHash, tokenHash)).limit(1);
       return row;
     },
     async extend(tokenHash, expiresAt) {
-      await write((tx) => tx.update(t).set({ expiresAt }).where(eq(t.tokenHash, tokenHash)));
+      await engine.write((tx) => tx.update(t).set({ expiresAt }).where(eq(t.tokenHash, tokenHash)));
     },
     async delete(tokenHash) {
-      await write((tx) => tx.delete(t).where(eq(t.tokenHash, tokenHash)));
+      await engine.write((tx) => tx.delete(t).where(eq(t.tokenHash, tokenHash)));
     },
     async deleteForUser(userId) {
-      return write(async (tx) => (await tx.delete(t).where(eq(t.userId, userId)).returning({ h: t.tokenHash })).length);
+      return engine.write(async (tx) => (await tx.delete(t).where(eq(t.userId, userId)).returning({ h: t.tokenHash })).length);
     },
     async purgeExpired(now) {
-      return write(async (tx) => (await tx.delete(t).where(lt(t.expiresAt, now.toISOString())).returning({ h: t.tokenHash })).length);
+      return engine.write(async (tx) => (await tx.delete(t).where(lt(t.expiresAt, now.toISOString())).returning({ h: t.tokenHash })).length);
     },
     async ping() {
       await engine.reader.select({ h: t.tokenHash }).from(t).limit(1);
